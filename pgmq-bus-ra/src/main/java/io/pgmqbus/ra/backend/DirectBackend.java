@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import io.pgmqbus.api.BusException;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The direct backend: the application role calls {@code pgmq.*} itself and peers trust each other.
+ * Queue names follow the Python bus ({@link QueueNames}), so Python and Java peers on one channel
+ * reach each other. Publishing discovers the channel's queues from {@code pgmq.list_queues()} inside
+ * the same single statement that sends to them ({@code pgmq_bus.publish_prefix}), so a queue created
+ * a moment ago is reached, a dropped one is skipped, and nothing is cached that could go stale.
+ */
+public final class DirectBackend extends SqlBackend {
+    private static final String MESSAGE_COLUMNS = "msg_id, read_ct, enqueued_at, vt, message::text AS message, headers::text AS headers";
+
+    public DirectBackend(AckMode ackMode) {
+        super(ackMode);
+    }
+
+    @Override
+    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds) {
+        QueueNames.requireValidChannel(channel);
+        requireValidSubscription(durableName);
+        String queue = durableName == null
+                ? QueueNames.ephemeralQueue(channel)
+                : QueueNames.durableQueue(channel, durableName);
+        String joined = single(c, "joining channel '" + channel + "'",
+                "SELECT pgmq_bus.join(?, ?, ?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, queue);
+                    ps.setString(2, channel);
+                    ps.setString(3, durableName == null ? "ephemeral" : "durable");
+                    ps.setString(4, durableName);
+                    ps.setString(5, node);
+                    ps.setInt(6, leaseSeconds);
+                },
+                rs -> rs.getString(1));
+        return new Subscription(joined, channel, durableName);
+    }
+
+    @Override
+    public List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds) {
+        String prefix = QueueNames.prefix(channel);
+        requireNonNegative("delay", delaySeconds);
+        return query(c, "publishing to channel '" + channel + "'",
+                "SELECT msg_id FROM pgmq_bus.publish_prefix(?, ?::jsonb, ?::jsonb, ?)",
+                ps -> {
+                    ps.setString(1, prefix);
+                    ps.setString(2, message);
+                    ps.setString(3, headers);
+                    ps.setInt(4, delaySeconds);
+                },
+                rs -> rs.getLong(1));
+    }
+
+    @Override
+    public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
+        return query(c, "reading queue " + s.queueName(),
+                "SELECT " + MESSAGE_COLUMNS + " FROM pgmq.read(?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setInt(2, visibilitySeconds);
+                    ps.setInt(3, quantity);
+                },
+                QueuedMessage::from);
+    }
+
+    @Override
+    public boolean acknowledge(Connection c, Subscription s, long msgId) {
+        String function = ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete";
+        return single(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
+                "SELECT " + function + "(?, ?::bigint)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setLong(2, msgId);
+                },
+                rs -> rs.getBoolean(1));
+    }
+
+    @Override
+    public boolean release(Connection c, Subscription s, long msgId, int delaySeconds) {
+        requireNonNegative("delay", delaySeconds);
+        return !query(c, "releasing message " + msgId + " of queue " + s.queueName(),
+                "SELECT msg_id FROM pgmq.set_vt(?, ?::bigint, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setLong(2, msgId);
+                    ps.setInt(3, delaySeconds);
+                },
+                rs -> rs.getLong(1)).isEmpty();
+    }
+
+    @Override
+    public Long deadLetter(Connection c, Subscription s, long msgId, String error) {
+        return single(c, "dead-lettering message " + msgId + " of queue " + s.queueName(),
+                "SELECT pgmq_bus.dead_letter(?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setLong(2, msgId);
+                    ps.setString(3, QueueNames.deadLetterQueue(s.channel()));
+                    ps.setString(4, error);
+                },
+                rs -> (Long) rs.getObject(1, Long.class));
+    }
+
+    @Override
+    public void heartbeat(Connection c, Collection<Subscription> subscriptions) {
+        String[] queues = subscriptions.stream().map(Subscription::queueName).toArray(String[]::new);
+        single(c, "heartbeat of " + queues.length + " subscriptions",
+                "SELECT pgmq_bus.heartbeat(?)",
+                ps -> ps.setArray(1, c.createArrayOf("text", queues)),
+                rs -> rs.getInt(1));
+    }
+
+    @Override
+    public List<String> reap(Connection c, Duration maxAge) {
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new BusException("reap age must be positive, was " + maxAge);
+        }
+        return query(c, "reaping stale subscriptions",
+                "SELECT q FROM pgmq_bus.reap(make_interval(secs => ?)) AS q",
+                ps -> ps.setDouble(1, maxAge.toMillis() / 1000.0),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void leave(Connection c, Subscription s) {
+        single(c, "leaving channel '" + s.channel() + "' (queue " + s.queueName() + ")",
+                "SELECT pgmq_bus.leave(?)",
+                ps -> ps.setString(1, s.queueName()),
+                rs -> rs.getObject(1));
+    }
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import io.pgmqbus.api.BusException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The isolated backend: the application role may only execute the {@code SECURITY DEFINER}
+ * {@code public.bus_*} wrappers (role {@code pgmq_bus_client}); queue names are allocated by the
+ * database and opaque, and every call proves its (queue, channel) pair. Knowing a channel's name is
+ * the capability to use it.
+ */
+public final class IsolatedBackend extends SqlBackend {
+
+    public IsolatedBackend(AckMode ackMode) {
+        super(ackMode);
+    }
+
+    @Override
+    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds) {
+        QueueNames.requireValidChannel(channel);
+        requireValidSubscription(durableName);
+        String queue = durableName == null
+                ? single(c, "joining channel '" + channel + "'", "SELECT public.bus_join(?)",
+                        ps -> ps.setString(1, channel), rs -> rs.getString(1))
+                : single(c, "joining channel '" + channel + "' as '" + durableName + "'",
+                        "SELECT public.bus_join(?, ?)",
+                        ps -> {
+                            ps.setString(1, channel);
+                            ps.setString(2, durableName);
+                        },
+                        rs -> rs.getString(1));
+        return new Subscription(queue, channel, durableName);
+    }
+
+    @Override
+    public List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds) {
+        QueueNames.requireValidChannel(channel);
+        requireNonNegative("delay", delaySeconds);
+        return single(c, "publishing to channel '" + channel + "'",
+                "SELECT public.bus_publish(?, NULL::text, ?::jsonb, ?::jsonb, ?)",
+                ps -> {
+                    ps.setString(1, channel);
+                    ps.setString(2, message);
+                    ps.setString(3, headers);
+                    ps.setInt(4, delaySeconds);
+                },
+                rs -> longs(rs.getArray(1)));
+    }
+
+    @Override
+    public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
+        return query(c, "reading queue " + s.queueName(),
+                "SELECT msg_id, read_ct, enqueued_at, vt, message::text AS message, headers::text AS headers"
+                        + " FROM public.bus_read(?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    ps.setInt(3, visibilitySeconds);
+                    ps.setInt(4, quantity);
+                },
+                QueuedMessage::from);
+    }
+
+    @Override
+    public boolean acknowledge(Connection c, Subscription s, long msgId) {
+        String function = ackMode == AckMode.ARCHIVE ? "public.bus_archive" : "public.bus_delete";
+        return single(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
+                "SELECT " + function + "(?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    ps.setLong(3, msgId);
+                },
+                rs -> rs.getBoolean(1));
+    }
+
+    @Override
+    public boolean release(Connection c, Subscription s, long msgId, int delaySeconds) {
+        requireNonNegative("delay", delaySeconds);
+        return single(c, "releasing message " + msgId + " of queue " + s.queueName(),
+                "SELECT public.bus_set_vt(?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    ps.setLong(3, msgId);
+                    ps.setInt(4, delaySeconds);
+                },
+                rs -> rs.getBoolean(1));
+    }
+
+    @Override
+    public Long deadLetter(Connection c, Subscription s, long msgId, String error) {
+        return single(c, "dead-lettering message " + msgId + " of queue " + s.queueName(),
+                "SELECT public.bus_dead_letter(?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    ps.setLong(3, msgId);
+                    ps.setString(4, error);
+                },
+                rs -> (Long) rs.getObject(1, Long.class));
+    }
+
+    @Override
+    public void heartbeat(Connection c, Collection<Subscription> subscriptions) {
+        String[] queues = subscriptions.stream().map(Subscription::queueName).toArray(String[]::new);
+        String[] channels = subscriptions.stream().map(Subscription::channel).toArray(String[]::new);
+        query(c, "heartbeat of " + queues.length + " subscriptions",
+                "SELECT public.bus_heartbeat(q, ch) FROM unnest(?::text[], ?::text[]) AS t(q, ch)",
+                ps -> {
+                    ps.setArray(1, c.createArrayOf("text", queues));
+                    ps.setArray(2, c.createArrayOf("text", channels));
+                },
+                rs -> rs.getBoolean(1));
+    }
+
+    @Override
+    public List<String> reap(Connection c, Duration maxAge) {
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new BusException("reap age must be positive, was " + maxAge);
+        }
+        return query(c, "reaping stale subscriptions",
+                "SELECT q FROM public.bus_reap(?) AS q",
+                ps -> ps.setInt(1, (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxAge.toSeconds()))),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void leave(Connection c, Subscription s) {
+        single(c, "leaving channel '" + s.channel() + "' (queue " + s.queueName() + ")",
+                "SELECT public.bus_leave(?, ?)",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                },
+                rs -> rs.getObject(1));
+    }
+
+    private static List<Long> longs(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        return List.of((Long[]) array.getArray());
+    }
+}

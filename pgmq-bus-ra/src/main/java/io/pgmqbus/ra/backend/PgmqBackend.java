@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Every database operation of the bus. Implementations hold every SQL statement the adapter sends;
+ * they never open, commit or close connections: the caller owns the connection and its transaction,
+ * so an operation takes part in whatever transaction the caller has (a JTA delivery, a publisher's).
+ *
+ * <p>Every method throws {@link io.pgmqbus.api.BusException} on failure, carrying the SQLSTATE.
+ */
+public interface PgmqBackend {
+
+    /**
+     * Joins a channel: creates (or, for a durable name that exists, finds) the subscription's queue
+     * and registers it.
+     *
+     * @param durableName the durable shared subscription's name, or {@code null} for an ephemeral one
+     * @param node who joins (host and process), recorded for operators
+     * @param leaseSeconds how long the subscription counts as alive without a heartbeat
+     */
+    Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds);
+
+    /**
+     * Puts one copy of the message on every live subscription of the channel, in one round trip.
+     *
+     * @param message the payload, JSON text
+     * @param headers JSON object text, or {@code null}
+     * @param delaySeconds how long the copies stay invisible (0 = deliverable at commit)
+     * @return the ids of the copies, one per subscription reached
+     */
+    List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds);
+
+    /** Reads up to {@code quantity} visible messages, hiding them for {@code visibilitySeconds}. */
+    List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity);
+
+    /** Acknowledges a handled message (archive or delete, by the backend's {@link AckMode}). */
+    boolean acknowledge(Connection c, Subscription s, long msgId);
+
+    /** Hands a message back to be read again after {@code delaySeconds} (0 = at once). */
+    boolean release(Connection c, Subscription s, long msgId, int delaySeconds);
+
+    /**
+     * Moves a message that could not be handled to the channel's dead-letter queue, recording the error.
+     *
+     * @return the id of the dead-letter copy, or {@code null} when the message was no longer there
+     */
+    Long deadLetter(Connection c, Subscription s, long msgId, String error);
+
+    /** Tells the database these subscriptions are alive (refreshes their last-seen). */
+    void heartbeat(Connection c, Collection<Subscription> subscriptions);
+
+    /** Drops the queues of ephemeral subscriptions not seen for {@code maxAge}; returns their names. */
+    List<String> reap(Connection c, Duration maxAge);
+
+    /** Leaves: drops an ephemeral subscription's queue; keeps a durable one's. */
+    void leave(Connection c, Subscription s);
+}

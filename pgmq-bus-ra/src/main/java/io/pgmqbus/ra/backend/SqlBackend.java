@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import io.pgmqbus.api.BusException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What both backends share: running one statement on the caller's connection and naming failures. */
+abstract class SqlBackend implements PgmqBackend {
+    /** Longest subscription name accepted. */
+    static final int MAX_SUBSCRIPTION_LENGTH = 200;
+
+    final AckMode ackMode;
+
+    SqlBackend(AckMode ackMode) {
+        this.ackMode = Objects.requireNonNull(ackMode, "ackMode");
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query and maps every row; {@code what} names the operation in the error. */
+    static <T> List<T> query(Connection c, String what, String sql, Binder binder, RowMapper<T> mapper) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** Runs a query that returns exactly one row of one column. */
+    static <T> T single(Connection c, String what, String sql, Binder binder, RowMapper<T> mapper) {
+        List<T> rows = query(c, what, sql, binder, mapper);
+        if (rows.size() != 1) {
+            throw new BusException(what + ": expected one row, the database returned " + rows.size());
+        }
+        return rows.get(0);
+    }
+
+    static BusException failure(String what, SQLException e) {
+        String state = e.getSQLState();
+        String reason = "22P02".equals(state) || "22032".equals(state)
+                ? "the payload or headers are not valid JSON (" + e.getMessage() + ")"
+                : e.getMessage();
+        return new BusException(what + " failed: " + reason, state, e);
+    }
+
+    static String requireValidSubscription(String name) {
+        if (name != null && (name.isEmpty() || name.length() > MAX_SUBSCRIPTION_LENGTH)) {
+            throw new BusException("subscription name must be 1 to " + MAX_SUBSCRIPTION_LENGTH + " characters");
+        }
+        return name;
+    }
+
+    static void requireNonNegative(String what, int value) {
+        if (value < 0) {
+            throw new BusException(what + " must not be negative, was " + value);
+        }
+    }
+}

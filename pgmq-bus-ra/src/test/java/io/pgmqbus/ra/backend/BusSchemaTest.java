@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import static io.pgmqbus.ra.backend.BusDb.column;
+import static io.pgmqbus.ra.backend.BusDb.count;
+import static io.pgmqbus.ra.backend.BusDb.exec;
+import static io.pgmqbus.ra.backend.BusDb.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** The bus schema's registry, fan-out, wake-ups and reaping, called as the adapter calls them. */
+class BusSchemaTest {
+    private final PgmqBackend bus = new DirectBackend(AckMode.ARCHIVE);
+    private Connection c;
+
+    @BeforeEach
+    void connect() throws SQLException {
+        c = BusDb.connect();
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        c.close();
+    }
+
+    private void makeStale(Subscription s) throws SQLException {
+        exec(c, "UPDATE pgmq_bus.subscription SET last_seen = now() - interval '1 hour' WHERE queue_name = '"
+                + s.queueName() + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 16})
+    void publishFansOutToEverySubscriptionInOneCall(int subscribers) throws SQLException {
+        String channel = unique("fanout");
+        Set<String> queues = new HashSet<>();
+        for (int i = 0; i < subscribers; i++) {
+            queues.add(bus.join(c, channel, null, "n", 60).queueName());
+        }
+        List<String> reached = column(c, "SELECT queue_name FROM pgmq_bus.publish(?, '{\"n\": 1}'::jsonb)", channel);
+        assertEquals(queues, new HashSet<>(reached));
+        assertEquals(subscribers, reached.size());
+        for (String q : queues) {
+            assertEquals(1, count(c, "SELECT count(*) FROM pgmq.q_" + q));
+        }
+    }
+
+    @Test
+    void publishSkipsStaleEphemeralButNotDurableSubscriptions() throws SQLException {
+        String channel = unique("stale");
+        Subscription live = bus.join(c, channel, null, "n", 60);
+        Subscription dead = bus.join(c, channel, null, "n", 60);
+        Subscription durable = bus.join(c, channel, "keep", "n", 60);
+        makeStale(dead);
+        makeStale(durable);
+        assertEquals(Set.of(live.queueName(), durable.queueName()),
+                new HashSet<>(column(c, "SELECT queue_name FROM pgmq_bus.publish(?, '{}'::jsonb)", channel)));
+        assertEquals(2, bus.publish(c, channel, "{}", null, 0).size(), "the direct fan-out skips it too");
+        assertEquals(0, count(c, "SELECT count(*) FROM pgmq.q_" + dead.queueName()));
+    }
+
+    @Test
+    void reapDropsOnlyStaleEphemeralQueues() throws SQLException {
+        String channel = unique("reap");
+        Subscription live = bus.join(c, channel, null, "n", 60);
+        Subscription dead = bus.join(c, channel, null, "n", 60);
+        Subscription durable = bus.join(c, channel, "keep", "n", 60);
+        makeStale(dead);
+        makeStale(durable);
+        List<String> reaped = bus.reap(c, Duration.ofMinutes(10));
+        assertTrue(reaped.contains(dead.queueName()), reaped.toString());
+        assertTrue(!reaped.contains(live.queueName()) && !reaped.contains(durable.queueName()), reaped.toString());
+        assertEquals(Set.of(live.queueName(), durable.queueName()), new HashSet<>(column(c,
+                "SELECT queue_name FROM pgmq.list_queues() WHERE queue_name IN (?, ?, ?)",
+                live.queueName(), dead.queueName(), durable.queueName())));
+        assertEquals(List.of(), bus.reap(c, Duration.ofMinutes(10)).stream()
+                .filter(q -> q.equals(live.queueName()) || q.equals(durable.queueName())).toList());
+    }
+
+    @Test
+    void heartbeatKeepsASubscriptionAlive() throws SQLException {
+        String channel = unique("beat");
+        Subscription s = bus.join(c, channel, null, "n", 60);
+        makeStale(s);
+        bus.heartbeat(c, List.of(s));
+        assertEquals(List.of(), bus.reap(c, Duration.ofMinutes(10)).stream().filter(s.queueName()::equals).toList());
+        assertEquals(1, bus.publish(c, channel, "{}", null, 0).size());
+    }
+
+    @Test
+    void sendingToABusQueueNotifiesItsListenersAfterCommit() throws Exception {
+        String channel = unique("wake");
+        Subscription s = bus.join(c, channel, null, "n", 60);
+        try (Connection listener = BusDb.connect()) {
+            exec(listener, "LISTEN pgmq_bus");
+            c.setAutoCommit(false);
+            bus.publish(c, channel, "{}", null, 0);
+            assertEquals(List.of(), notifications(listener, 200), "nothing before commit");
+            c.commit();
+            c.setAutoCommit(true);
+            List<String> woken = BusDb.await(Duration.ofSeconds(5), "a notification",
+                    () -> notifications(listener, 100), n -> !n.isEmpty());
+            assertEquals(List.of(s.queueName()), woken);
+            exec(c, "SELECT pgmq.send('" + s.queueName() + "', '{\"plain\": true}'::jsonb)");
+            assertEquals(List.of(s.queueName()), BusDb.await(Duration.ofSeconds(5), "a notification for a plain send",
+                    () -> notifications(listener, 100), n -> !n.isEmpty()), "any PGMQ client's send wakes readers");
+        }
+    }
+
+    private static List<String> notifications(Connection listener, int waitMillis) throws SQLException {
+        PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(waitMillis);
+        List<String> payloads = new ArrayList<>();
+        if (got != null) {
+            for (PGNotification n : got) {
+                payloads.add(n.getParameter());
+            }
+        }
+        return payloads;
+    }
+}

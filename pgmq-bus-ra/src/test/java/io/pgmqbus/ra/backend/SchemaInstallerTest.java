@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.backend;
+
+import static io.pgmqbus.ra.backend.BusDb.exec;
+import static io.pgmqbus.ra.backend.BusDb.scalar;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.backend.SchemaInstaller.Script;
+import io.pgmqbus.testdb.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The installer on empty databases of their own. */
+class SchemaInstallerTest {
+    private final SchemaInstaller installer = new SchemaInstaller();
+    private String database;
+
+    @BeforeEach
+    void createDatabase() throws SQLException {
+        database = BusDb.freshDatabase();
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        try (Connection c = TestDatabase.get().connect()) {
+            exec(c, "DROP DATABASE " + database + " WITH (FORCE)");
+        }
+    }
+
+    /** Every function definition and table of the bus's schemas, and the role: what installing may change. */
+    private static String snapshot(Connection c) throws SQLException {
+        return scalar(c, "SELECT md5(coalesce((SELECT string_agg(n.nspname || '.' || p.proname || '('"
+                + " || pg_get_function_identity_arguments(p.oid) || ')' || md5(pg_get_functiondef(p.oid)), ',' ORDER BY 1)"
+                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname IN ('pgmq', 'pgmq_bus') OR p.proname LIKE 'bus\\_%'), '')"
+                + " || coalesce((SELECT string_agg(schemaname || '.' || tablename, ',' ORDER BY 1) FROM pg_tables"
+                + " WHERE schemaname IN ('pgmq', 'pgmq_bus')), '')"
+                + " || (SELECT count(*) FROM pg_roles WHERE rolname = 'pgmq_bus_client'))");
+    }
+
+    @Test
+    void reportsEveryMissingScriptByFileName() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            assertEquals(List.of(Script.values()), installer.missing(c));
+            BusException e = assertThrows(BusException.class, () -> installer.requireInstalled(c));
+            for (Script s : Script.values()) {
+                assertTrue(e.getMessage().contains("sql/" + s.file()), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void installingTwiceChangesNothing() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            assertEquals(List.of(Script.values()), installer.install(c));
+            assertEquals(List.of(), installer.missing(c));
+            installer.requireInstalled(c);
+            exec(c, "SELECT pgmq.create('kept'); SELECT pgmq.send('kept', '{\"n\": 1}'::jsonb)");
+            String before = snapshot(c);
+            assertEquals(List.of(Script.values()), installer.install(c));
+            assertEquals(before, snapshot(c));
+            assertEquals("1", scalar(c, "SELECT count(*) FROM pgmq.q_kept"), "data survives a reinstall");
+        }
+    }
+
+    @Test
+    void twoNodesInstallingAtOnceBothSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<List<Script>>> nodes = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                nodes.add(() -> {
+                    try (Connection c = TestDatabase.get().connect(database)) {
+                        return installer.install(c);
+                    }
+                });
+            }
+            for (Future<List<Script>> f : pool.invokeAll(nodes, 2, TimeUnit.MINUTES)) {
+                assertEquals(List.of(Script.values()), f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = TestDatabase.get().connect(database)) {
+            assertEquals(List.of(), installer.missing(c));
+        }
+    }
+
+    @Test
+    void leavesAnotherPgmqInstallAlone() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            exec(c, "CREATE SCHEMA pgmq; CREATE TABLE pgmq.sentinel (x int); INSERT INTO pgmq.sentinel VALUES (7)");
+            List<Script> applied = installer.install(c);
+            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED), applied);
+            assertEquals("7", scalar(c, "SELECT x FROM pgmq.sentinel"));
+            assertEquals(List.of(Script.PGMQ_COMPAT), installer.missing(c), "the foreign pgmq lacks the functions");
+        }
+    }
+
+    @Test
+    void theCompatScriptRefusesToOverwriteAForeignPgmqSchema() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            exec(c, "CREATE SCHEMA pgmq");
+            SQLException e = assertThrows(SQLException.class, () -> exec(c, SchemaInstaller.text(Script.PGMQ_COMPAT)));
+            assertTrue(e.getMessage().contains("skip 001_pgmq_compat.sql"), e.getMessage());
+            exec(c, "ROLLBACK");
+            assertEquals("0", scalar(c, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = 'pgmq'"), "nothing was created");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.testdb;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * The PostgreSQL that tests and the example talk to, started at most once per JVM.
+ *
+ * <p>Which one, in order:
+ * <ol>
+ *   <li>{@code PGMQ_BUS_JDBC_URL} (system property or environment variable), with
+ *       {@code PGMQ_BUS_JDBC_USER} and {@code PGMQ_BUS_JDBC_PASSWORD};</li>
+ *   <li>Testcontainers with an image carrying the real PGMQ extension, when
+ *       {@code -Dpgmq.bus.db=testcontainers} (fails with a clear message when no Docker engine answers);</li>
+ *   <li>an embedded PostgreSQL whose binaries come from Maven Central.</li>
+ * </ol>
+ * Started servers run with {@code max_prepared_transactions} &gt; 0 (XA) and a non-UTC time zone,
+ * so that time-zone mistakes show up in tests.
+ */
+public final class TestDatabase {
+    public static final String URL_VARIABLE = "PGMQ_BUS_JDBC_URL";
+    public static final String USER_VARIABLE = "PGMQ_BUS_JDBC_USER";
+    public static final String PASSWORD_VARIABLE = "PGMQ_BUS_JDBC_PASSWORD";
+    /** {@code embedded} (default) or {@code testcontainers}. */
+    public static final String KIND_PROPERTY = "pgmq.bus.db";
+    /** A fixed port for the embedded server (default: a free one). */
+    public static final String PORT_PROPERTY = "pgmq.bus.db.port";
+
+    private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
+    private static TestDatabase instance;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String description;
+    private final AutoCloseable server;
+
+    TestDatabase(String jdbcUrl, String user, String password, String description, AutoCloseable server) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.description = description;
+        this.server = server;
+    }
+
+    /** The database for this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized TestDatabase get() {
+        if (instance == null) {
+            instance = start();
+            LOG.info(() -> "test database: " + instance.description + " at " + instance.jdbcUrl);
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "pgmq-bus-testdb-stop"));
+        }
+        return instance;
+    }
+
+    private static TestDatabase start() {
+        String url = setting(URL_VARIABLE);
+        if (url != null && !url.isBlank()) {
+            return new TestDatabase(url, setting(USER_VARIABLE), setting(PASSWORD_VARIABLE),
+                    "external database from " + URL_VARIABLE, null);
+        }
+        String kind = System.getProperty(KIND_PROPERTY, "embedded").trim().toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "embedded":
+                return EmbeddedServer.start(Integer.getInteger(PORT_PROPERTY, 0));
+            case "testcontainers":
+                return ContainerServer.start();
+            default:
+                throw new IllegalStateException("unknown -D" + KIND_PROPERTY + "=" + kind
+                        + ": use 'embedded' (default) or 'testcontainers', or set " + URL_VARIABLE);
+        }
+    }
+
+    /** A system property, else an environment variable of the same name. */
+    static String setting(String name) {
+        String value = System.getProperty(name);
+        return value != null ? value : System.getenv(name);
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** A new connection as the configured user. The caller closes it. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, credentials());
+    }
+
+    /** A new connection to another database of the same server, as the configured user. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(urlFor(database), credentials());
+    }
+
+    private Properties credentials() {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return props;
+    }
+
+    /** This server's JDBC URL with another database name. */
+    public String urlFor(String database) {
+        int hostStart = jdbcUrl.indexOf("//");
+        int pathStart = jdbcUrl.indexOf('/', hostStart + 2);
+        int query = jdbcUrl.indexOf('?', pathStart);
+        return jdbcUrl.substring(0, pathStart + 1) + database + (query < 0 ? "" : jdbcUrl.substring(query));
+    }
+
+    /** A new connection as another role (for privilege tests). The caller closes it. */
+    public Connection connectAs(String database, String role, String rolePassword) throws SQLException {
+        return DriverManager.getConnection(urlFor(database), role, rolePassword);
+    }
+
+    synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (Exception e) {
+            LOG.warning("could not stop the test database: " + e);
+        }
+    }
+
+    /**
+     * Runs the embedded database in the foreground until the process is stopped, printing the JDBC
+     * URL: used by the build to start PostgreSQL before an application server boots.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        TestDatabase db = get();
+        System.out.println(URL_VARIABLE + "=" + db.jdbcUrl());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
