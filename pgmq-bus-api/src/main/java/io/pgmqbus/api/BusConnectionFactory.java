@@ -2,7 +2,7 @@
 package io.pgmqbus.api;
 
 import java.io.Serializable;
-import javax.naming.Referenceable;
+import jakarta.resource.Referenceable;
 
 /**
  * Where applications get a {@link BusConnection}: look it up or inject it with

@@ -58,6 +58,22 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
+    public long sendToSubscription(Connection c, String channel, String subscription, String message, String headers) {
+        QueueNames.requireValidChannel(channel);
+        List<Long> ids = query(c, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
+                "SELECT pgmq.send(s.queue_name, ?::jsonb, ?::jsonb) FROM pgmq_bus.subscription s"
+                        + " WHERE s.channel = ? AND s.subscription_name = ?",
+                ps -> {
+                    ps.setString(1, message);
+                    ps.setString(2, headers);
+                    ps.setString(3, channel);
+                    ps.setString(4, subscription);
+                },
+                rs -> rs.getLong(1));
+        return onlyId(ids, channel, subscription);
+    }
+
+    @Override
     public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
         return query(c, "reading queue " + s.queueName(),
                 "SELECT " + MESSAGE_COLUMNS + " FROM pgmq.read(?, ?, ?)",

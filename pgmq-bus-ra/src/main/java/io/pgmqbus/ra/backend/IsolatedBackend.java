@@ -54,6 +54,21 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
+    public long sendToSubscription(Connection c, String channel, String subscription, String message, String headers) {
+        QueueNames.requireValidChannel(channel);
+        List<Long> ids = query(c, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
+                "SELECT id FROM public.bus_send(?, ?, ?::jsonb, ?::jsonb) AS id WHERE id IS NOT NULL",
+                ps -> {
+                    ps.setString(1, channel);
+                    ps.setString(2, subscription);
+                    ps.setString(3, message);
+                    ps.setString(4, headers);
+                },
+                rs -> rs.getLong(1));
+        return onlyId(ids, channel, subscription);
+    }
+
+    @Override
     public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
         return query(c, "reading queue " + s.queueName(),
                 "SELECT msg_id, read_ct, enqueued_at, vt, message::text AS message, headers::text AS headers"

@@ -35,6 +35,14 @@ public interface PgmqBackend {
      */
     List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds);
 
+    /**
+     * Sends to one durable subscription's queue only (a work queue), in one round trip.
+     *
+     * @return the message id
+     * @throws io.pgmqbus.api.BusException when no such durable subscription exists
+     */
+    long sendToSubscription(Connection c, String channel, String subscription, String message, String headers);
+
     /** Reads up to {@code quantity} visible messages, hiding them for {@code visibilitySeconds}. */
     List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity);
 

@@ -64,6 +64,14 @@ abstract class SqlBackend implements PgmqBackend {
         return new BusException(what + " failed: " + reason, state, e);
     }
 
+    static long onlyId(List<Long> ids, String channel, String subscription) {
+        if (ids.isEmpty()) {
+            throw new BusException("no durable subscription '" + subscription + "' on channel '" + channel
+                    + "': it exists once an activation has joined it");
+        }
+        return ids.get(0);
+    }
+
     static String requireValidSubscription(String name) {
         if (name != null && (name.isEmpty() || name.length() > MAX_SUBSCRIPTION_LENGTH)) {
             throw new BusException("subscription name must be 1 to " + MAX_SUBSCRIPTION_LENGTH + " characters");

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.XAConnection;
+import org.postgresql.xa.PGXADataSource;
+
+/**
+ * The adapter's own connections for the inbound side (reading, acknowledging, heartbeats, the
+ * delivery transactions' XA branches): a few idle ones are kept so a delivery does not pay for a
+ * new backend, and a connection that failed with SQLSTATE class 08 is dropped, never reused.
+ * Outbound connections are the container's (pooled by its connection manager), not these.
+ */
+public final class ConnectionSource implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ConnectionSource.class.getName());
+
+    private final PGXADataSource dataSource;
+    private final int maxIdle;
+    private final Deque<XAConnection> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    ConnectionSource(PGXADataSource dataSource, int maxIdle) {
+        this.dataSource = dataSource;
+        this.maxIdle = maxIdle;
+    }
+
+    /** An XA-capable connection, idle or new; give it back with {@link #release} or {@link #discard}. */
+    public XAConnection borrow() throws SQLException {
+        synchronized (this) {
+            if (closed) {
+                throw new SQLException("the pgmq-bus adapter is stopped", "08003");
+            }
+            XAConnection pooled = idle.pollFirst();
+            if (pooled != null) {
+                return pooled;
+            }
+        }
+        return dataSource.getXAConnection();
+    }
+
+    /**
+     * Returns a connection in auto-commit mode for reuse, or drops it when {@code failure} says it is
+     * broken (SQLSTATE class 08) or the pool is full.
+     */
+    public void release(XAConnection connection, Throwable failure) {
+        if (failure != null && isConnectionFailure(failure)) {
+            discard(connection);
+            return;
+        }
+        synchronized (this) {
+            if (!closed && idle.size() < maxIdle) {
+                idle.addFirst(connection);
+                return;
+            }
+        }
+        discard(connection);
+    }
+
+    public void discard(XAConnection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "closing a pgmq-bus connection failed", e);
+        }
+    }
+
+    /** A new XA connection outside this pool (for the container's outbound pool). The caller closes it. */
+    public XAConnection openXa() throws SQLException {
+        return dataSource.getXAConnection();
+    }
+
+    /** A plain connection outside any pool (the LISTEN connection, the installer). The caller closes it. */
+    public Connection open() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        Deque<XAConnection> toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = new ArrayDeque<>(idle);
+            idle.clear();
+        }
+        toClose.forEach(this::discard);
+    }
+}

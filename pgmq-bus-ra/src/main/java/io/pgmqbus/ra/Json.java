@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.io.StringReader;
+import java.util.Map;
+
+/** JSON as the adapter needs it: JSON-B for payloads, JSON-P for headers (both from the container). */
+public final class Json {
+    private static volatile Jsonb jsonb;
+
+    private Json() {
+    }
+
+    /** One shared JSON-B instance (thread-safe by the spec). */
+    public static Jsonb bind() {
+        Jsonb j = jsonb;
+        if (j == null) {
+            synchronized (Json.class) {
+                j = jsonb;
+                if (j == null) {
+                    j = JsonbBuilder.create();
+                    jsonb = j;
+                }
+            }
+        }
+        return j;
+    }
+
+    /** A payload as JSON text: a {@code String} is taken as JSON as it is; anything else goes through JSON-B. */
+    public static String payload(Object payload) {
+        if (payload instanceof String s) {
+            return s;
+        }
+        return bind().toJson(payload);
+    }
+
+    /** Parses a JSON object; {@code null} or blank text is the empty object. */
+    public static JsonObject object(String json) {
+        if (json == null || json.isBlank()) {
+            return jakarta.json.JsonValue.EMPTY_JSON_OBJECT;
+        }
+        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    /** The JSON object text of {@code base} with {@code extra} entries added (extra wins). */
+    public static String merge(String base, Map<String, ?> extra) {
+        JsonObjectBuilder b = jakarta.json.Json.createObjectBuilder(object(base));
+        for (Map.Entry<String, ?> e : extra.entrySet()) {
+            Object v = e.getValue();
+            if (v == null) {
+                continue;
+            }
+            if (v instanceof jakarta.json.JsonValue jv) {
+                b.add(e.getKey(), jv);
+            } else if (v instanceof Number n) {
+                b.add(e.getKey(), n.longValue());
+            } else {
+                b.add(e.getKey(), v.toString());
+            }
+        }
+        return b.build().toString();
+    }
+}

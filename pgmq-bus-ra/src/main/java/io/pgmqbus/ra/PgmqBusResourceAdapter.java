@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra;
+
+import io.pgmqbus.ra.backend.PgmqBackend;
+import io.pgmqbus.ra.backend.SchemaInstaller;
+import io.pgmqbus.ra.inbound.Activation;
+import io.pgmqbus.ra.inbound.InboundContext;
+import io.pgmqbus.ra.inbound.PgmqBusActivationSpec;
+import io.pgmqbus.ra.inbound.WakeUpListener;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.Connector;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkException;
+import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import javax.sql.XAConnection;
+import javax.transaction.xa.XAResource;
+
+/**
+ * The pgmq-bus resource adapter: one per deployment, shared by every activation (inbound) and
+ * every connection factory (outbound) of it. It owns the database settings, the inbound
+ * connections, the single LISTEN connection, and the heartbeat/reap timer.
+ */
+@Connector(
+        displayName = "pgmq-bus",
+        description = "PostgreSQL with PGMQ as a message bus",
+        vendorName = "pgmq-bus",
+        eisType = "PostgreSQL/PGMQ",
+        version = "0.1",
+        transactionSupport = TransactionSupport.TransactionSupportLevel.XATransaction)
+public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(PgmqBusResourceAdapter.class.getName());
+    /** How long stopping one activation may take. */
+    static final long STOP_MILLIS = 20_000;
+
+    @ConfigProperty(description = "JDBC URL of the database; unset: system property or environment variable PGMQ_BUS_JDBC_URL.")
+    private String jdbcUrl;
+    @ConfigProperty(description = "Database user; unset: PGMQ_BUS_JDBC_USER.")
+    private String user;
+    @ConfigProperty(description = "Database password (never logged); unset: PGMQ_BUS_JDBC_PASSWORD.", confidential = true)
+    private String password;
+    @ConfigProperty(description = "'direct' (the role calls pgmq.* itself) or 'isolated' (only the bus_* wrappers); unset: PGMQ_BUS_BACKEND, else direct.")
+    private String backend;
+    @ConfigProperty(description = "Apply the sql/ scripts at start (under an advisory lock); otherwise only check they are there. Unset: PGMQ_BUS_INSTALL_SCHEMA, else false.")
+    private Boolean installSchema;
+    @ConfigProperty(description = "What acknowledging does: 'archive' (keep in pgmq.a_<queue>) or 'delete'; unset: PGMQ_BUS_ACK_MODE, else archive.")
+    private String ackMode;
+    @ConfigProperty(description = "Seconds between heartbeats of this node's subscriptions.", defaultValue = "10")
+    private Integer heartbeatSeconds = 10;
+    @ConfigProperty(description = "Seconds without a heartbeat after which an ephemeral subscription is dead: skipped by publishers, then reaped.", defaultValue = "60")
+    private Integer leaseSeconds = 60;
+
+    private transient Settings settings;
+    private transient PgmqBackend busBackend;
+    private transient ConnectionSource connections;
+    private transient WakeUpListener wakeUps;
+    private transient Timer timer;
+    private transient InboundContext inbound;
+    private transient Map<ActivationKey, Activation> activations;
+
+    @Override
+    public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        settings = Settings.resolve(this);
+        LOG.info("pgmq-bus starting: " + settings);
+        busBackend = settings.backend();
+        connections = new ConnectionSource(settings.dataSource(), 16);
+        prepareDatabase();
+        wakeUps = new WakeUpListener(connections);
+        activations = new ConcurrentHashMap<>();
+        inbound = new InboundContext(busBackend, connections, ctx.getWorkManager(), wakeUps, node(),
+                settings.leaseSeconds());
+        try {
+            ctx.getWorkManager().scheduleWork(wakeUps);
+            timer = ctx.createTimer();
+        } catch (WorkException | jakarta.resource.spi.UnavailableException e) {
+            connections.close();
+            throw new ResourceAdapterInternalException("pgmq-bus: the container refused the adapter's work", e);
+        }
+        long period = settings.heartbeatSeconds() * 1000L;
+        timer.schedule(new Heartbeat(this), period, period);
+    }
+
+    private void prepareDatabase() throws ResourceAdapterInternalException {
+        SchemaInstaller installer = new SchemaInstaller();
+        try (Connection c = connections.open()) {
+            if (settings.installSchema()) {
+                installer.install(c);
+            }
+            installer.requireInstalled(c);
+        } catch (SQLException e) {
+            LOG.warning("pgmq-bus: database unreachable at start (" + e.getMessage()
+                    + "); readers retry until it is back, publishing fails until then");
+        } catch (RuntimeException e) {
+            connections.close();
+            throw new ResourceAdapterInternalException("pgmq-bus: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (activations == null) {
+            return;
+        }
+        for (ActivationKey key : new ArrayList<>(activations.keySet())) {
+            stopActivation(key);
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        try {
+            wakeUps.stop(STOP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.close();
+        LOG.info("pgmq-bus stopped");
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof PgmqBusActivationSpec busSpec)) {
+            throw new ResourceException("pgmq-bus: unsupported activation spec " + spec.getClass().getName());
+        }
+        busSpec.validate();
+        Activation activation = new Activation(busSpec, factory, inbound);
+        activation.start();
+        activations.put(new ActivationKey(factory, busSpec), activation);
+        LOG.info("pgmq-bus: activated " + factory.getActivationName() + " on channel '" + busSpec.getChannel() + "'"
+                + (busSpec.getSubscription() == null ? "" : " as subscription '" + busSpec.getSubscription() + "'"));
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        stopActivation(new ActivationKey(factory, spec));
+    }
+
+    private void stopActivation(ActivationKey key) {
+        Activation activation = activations.remove(key);
+        if (activation == null) {
+            return;
+        }
+        try {
+            activation.stop(STOP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    /** Every running activation (for heartbeats and local delivery). */
+    public List<Activation> activations() {
+        return activations == null ? List.of() : List.copyOf(activations.values());
+    }
+
+    /**
+     * Delivers a message to the activations of a channel in this JVM only, without the database
+     * (best effort, no redelivery). Returns how many activations took it.
+     */
+    public int deliverLocally(String channel, String payload, String headers) {
+        int delivered = 0;
+        for (Activation a : activations()) {
+            if (a.spec().getChannel().equals(channel) && a.deliverLocally(payload, headers)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    public PgmqBackend busBackend() {
+        return busBackend;
+    }
+
+    /** A new database connection for the container's outbound pool. */
+    public XAConnection openXa() throws SQLException {
+        if (connections == null) {
+            throw new SQLException("the pgmq-bus resource adapter is not started", "08003");
+        }
+        return connections.openXa();
+    }
+
+    ConnectionSource connections() {
+        return connections;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** This node's name as recorded with its subscriptions and in the sender header: host/pid. */
+    public static String node() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
+    }
+
+    public String getJdbcUrl() { return jdbcUrl; }
+    public void setJdbcUrl(String jdbcUrl) { this.jdbcUrl = jdbcUrl; }
+    public String getUser() { return user; }
+    public void setUser(String user) { this.user = user; }
+    public String getPassword() { return password; }
+    public void setPassword(String password) { this.password = password; }
+    public String getBackend() { return backend; }
+    public void setBackend(String backend) { this.backend = backend; }
+    public Boolean getInstallSchema() { return installSchema; }
+    public void setInstallSchema(Boolean installSchema) { this.installSchema = installSchema; }
+    public String getAckMode() { return ackMode; }
+    public void setAckMode(String ackMode) { this.ackMode = ackMode; }
+    public Integer getHeartbeatSeconds() { return heartbeatSeconds; }
+    public void setHeartbeatSeconds(Integer heartbeatSeconds) { this.heartbeatSeconds = heartbeatSeconds; }
+    public Integer getLeaseSeconds() { return leaseSeconds; }
+    public void setLeaseSeconds(Integer leaseSeconds) { this.leaseSeconds = leaseSeconds; }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "PgmqBusResourceAdapter[" + (settings != null ? settings : "not started") + "]";
+    }
+}

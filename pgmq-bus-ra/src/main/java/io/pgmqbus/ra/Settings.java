@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra;
+
+import io.pgmqbus.ra.backend.AckMode;
+import io.pgmqbus.ra.backend.DirectBackend;
+import io.pgmqbus.ra.backend.IsolatedBackend;
+import io.pgmqbus.ra.backend.PgmqBackend;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.xa.PGXADataSource;
+
+/**
+ * The adapter's configuration as resolved at start: a property left unset falls back to the system
+ * property, then the environment variable, of the documented name ({@code PGMQ_BUS_JDBC_URL}, ...),
+ * so a container can inject the database without editing the RAR. Invalid values are reported
+ * together. The password never appears in {@link #toString()}.
+ */
+record Settings(String jdbcUrl, String user, String password, String backendName, boolean installSchema,
+                AckMode ackMode, int heartbeatSeconds, int leaseSeconds) {
+
+    static final String URL = "PGMQ_BUS_JDBC_URL";
+    static final String USER = "PGMQ_BUS_JDBC_USER";
+    static final String PASSWORD = "PGMQ_BUS_JDBC_PASSWORD";
+    static final String BACKEND = "PGMQ_BUS_BACKEND";
+    static final String INSTALL = "PGMQ_BUS_INSTALL_SCHEMA";
+    static final String ACK_MODE = "PGMQ_BUS_ACK_MODE";
+
+    static Settings resolve(PgmqBusResourceAdapter ra) throws ResourceAdapterInternalException {
+        List<String> problems = new ArrayList<>();
+        String url = or(ra.getJdbcUrl(), URL);
+        if (url == null || !url.startsWith("jdbc:postgresql:")) {
+            problems.add("jdbcUrl (or " + URL + ") must be a jdbc:postgresql: URL, was " + url);
+        }
+        String backend = or(ra.getBackend(), BACKEND, "direct").toLowerCase(Locale.ROOT);
+        if (!backend.equals("direct") && !backend.equals("isolated")) {
+            problems.add("backend must be 'direct' or 'isolated', was '" + backend + "'");
+        }
+        String ack = or(ra.getAckMode(), ACK_MODE, "archive").toUpperCase(Locale.ROOT);
+        if (!ack.equals("ARCHIVE") && !ack.equals("DELETE")) {
+            problems.add("ackMode must be 'archive' or 'delete', was '" + ack.toLowerCase(Locale.ROOT) + "'");
+        }
+        int heartbeat = ra.getHeartbeatSeconds() == null ? 10 : ra.getHeartbeatSeconds();
+        int lease = ra.getLeaseSeconds() == null ? 60 : ra.getLeaseSeconds();
+        if (heartbeat <= 0) {
+            problems.add("heartbeatSeconds must be positive, was " + heartbeat);
+        }
+        if (lease < 2 * heartbeat) {
+            problems.add("leaseSeconds must be at least twice heartbeatSeconds (" + heartbeat + "), was " + lease);
+        }
+        if (!problems.isEmpty()) {
+            throw new ResourceAdapterInternalException("invalid pgmq-bus resource adapter configuration: "
+                    + String.join("; ", problems));
+        }
+        Boolean install = ra.getInstallSchema();
+        boolean installSchema = install != null ? install : Boolean.parseBoolean(or(null, INSTALL, "false"));
+        return new Settings(url, or(ra.getUser(), USER), or(ra.getPassword(), PASSWORD), backend, installSchema,
+                AckMode.valueOf(ack), heartbeat, lease);
+    }
+
+    private static String or(String value, String name) {
+        if (value != null && !value.isBlank()) {
+            return value.trim();
+        }
+        String fallback = System.getProperty(name);
+        return fallback != null ? fallback : System.getenv(name);
+    }
+
+    private static String or(String value, String name, String defaultValue) {
+        String resolved = or(value, name);
+        return resolved == null || resolved.isBlank() ? defaultValue : resolved;
+    }
+
+    PgmqBackend backend() {
+        return backendName.equals("isolated") ? new IsolatedBackend(ackMode) : new DirectBackend(ackMode);
+    }
+
+    PGXADataSource dataSource() {
+        PGXADataSource ds = new PGXADataSource();
+        ds.setUrl(jdbcUrl);
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        ds.setApplicationName("pgmq-bus");
+        ds.setTcpKeepAlive(true);
+        ds.setConnectTimeout(10);
+        return ds;
+    }
+
+    @Override
+    public String toString() {
+        return "jdbcUrl=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****") + ", user=" + user + ", password=" + (password == null ? "(none)" : "****")
+                + ", backend=" + backendName + ", installSchema=" + installSchema + ", ackMode=" + ackMode
+                + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds;
+    }
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.inbound;
+
+import io.pgmqbus.api.BusMessage;
+import io.pgmqbus.api.BusMessageListener;
+import io.pgmqbus.ra.backend.QueuedMessage;
+import io.pgmqbus.ra.backend.Subscription;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.work.Work;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.XAConnection;
+
+/**
+ * One delivery of one message to one endpoint instance. The message is acknowledged only after
+ * {@code onMessage} returned normally: on the delivery transaction's own branch when the bean is
+ * transacted (so a rollback undoes it), otherwise right after {@code afterDelivery}. A failed
+ * delivery hands the message back with its back-off, or dead-letters it after {@code maxDeliveries}.
+ */
+final class DeliveryWork implements Work {
+    static final Method ON_MESSAGE;
+
+    static {
+        try {
+            ON_MESSAGE = BusMessageListener.class.getMethod("onMessage", BusMessage.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWork.class.getName());
+
+    private final Activation activation;
+    private final Subscription subscription;
+    private final QueuedMessage queued;
+
+    DeliveryWork(Activation activation, Subscription subscription, QueuedMessage queued) {
+        this.activation = activation;
+        this.subscription = subscription;
+        this.queued = queued;
+    }
+
+    @Override
+    public void run() {
+        try {
+            deliver();
+        } finally {
+            activation.deliveryFinished();
+        }
+    }
+
+    private void deliver() {
+        DeliveredMessage message = new DeliveredMessage(queued.msgId(), subscription.channel(), queued.message(),
+                queued.headers(), queued.enqueuedAt(), queued.readCount());
+        if (!activation.wants(message.getType())) {
+            activation.settle(subscription, queued, Settlement.ACKNOWLEDGE, null);
+            return;
+        }
+        int maxDeliveries = activation.spec().getMaxDeliveries();
+        if (queued.readCount() > maxDeliveries) {
+            activation.settle(subscription, queued, Settlement.DEAD_LETTER,
+                    "delivered " + (queued.readCount() - 1) + " times (maxDeliveries " + maxDeliveries + ") without success");
+            return;
+        }
+        boolean transacted = activation.transacted();
+        XAConnection xa = null;
+        Throwable failure = null;
+        boolean acknowledged = false;
+        try {
+            TrackingXAResource branch = null;
+            if (transacted) {
+                xa = activation.context().connections().borrow();
+                branch = new TrackingXAResource(xa.getXAResource());
+            }
+            MessageEndpoint endpoint = activation.factory().createEndpoint(branch);
+            try {
+                endpoint.beforeDelivery(ON_MESSAGE);
+                try {
+                    ((BusMessageListener) endpoint).onMessage(message);
+                    if (transacted) {
+                        Connection c = xa.getConnection();
+                        activation.context().backend().acknowledge(c, subscription, queued.msgId());
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    endpoint.afterDelivery();
+                }
+            } finally {
+                endpoint.release();
+            }
+            if (failure == null && transacted && !branch.committed()) {
+                failure = new IllegalStateException("the delivery transaction rolled back");
+            }
+            acknowledged = failure == null && transacted;
+        } catch (Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+        } finally {
+            if (xa != null) {
+                activation.context().connections().release(xa, failure);
+            }
+        }
+        if (failure == null && !acknowledged) {
+            activation.settle(subscription, queued, Settlement.ACKNOWLEDGE, null);
+        } else if (failure != null) {
+            failed(failure, maxDeliveries);
+        }
+    }
+
+    private void failed(Throwable failure, int maxDeliveries) {
+        Throwable cause = failure.getCause() != null && failure.getMessage() == null ? failure.getCause() : failure;
+        String error = cause.getClass().getName() + ": " + cause.getMessage();
+        if (queued.readCount() >= maxDeliveries) {
+            LOG.log(Level.WARNING, "pgmq-bus: message " + queued.msgId() + " of queue " + subscription.queueName()
+                    + " on channel '" + subscription.channel() + "' failed " + queued.readCount()
+                    + " deliveries; dead-lettering it: " + error);
+            activation.settle(subscription, queued, Settlement.DEAD_LETTER, error);
+        } else {
+            LOG.log(Level.FINE, "pgmq-bus: delivery " + queued.readCount() + " of message " + queued.msgId()
+                    + " failed; it comes back after its back-off", failure);
+            activation.settle(subscription, queued, Settlement.RETRY, error);
+        }
+    }
+
+    @Override
+    public void release() {
+        // a delivery in progress finishes; the adapter waits for it with a time limit
+    }
+
+    /** What happens to a message after its delivery. */
+    enum Settlement { ACKNOWLEDGE, RETRY, DEAD_LETTER }
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.inbound;
+
+import io.pgmqbus.ra.ConnectionSource;
+import io.pgmqbus.ra.backend.Notifications;
+import jakarta.resource.spi.work.Work;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The adapter's one {@code LISTEN} connection, shared by every activation: each notification names
+ * a queue that got a message, and wakes the reader of that queue. It blocks in the driver with no
+ * timeout (a wake-up costs no polling delay); {@link #release()} aborts the connection to stop it.
+ * While it is down, {@link #listening()} is false and readers fall back to their poll interval.
+ */
+public final class WakeUpListener implements Work {
+    private static final Logger LOG = Logger.getLogger(WakeUpListener.class.getName());
+
+    private final ConnectionSource connections;
+    private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Outage outage = new Outage(LOG, "pgmq-bus wake-up listener");
+    private volatile Connection current;
+    private volatile boolean listening;
+
+    public WakeUpListener(ConnectionSource connections) {
+        this.connections = connections;
+    }
+
+    public void register(String queue, Waiter waiter) {
+        waiters.put(queue, waiter);
+    }
+
+    public void unregister(String queue) {
+        waiters.remove(queue);
+    }
+
+    /** True while the LISTEN connection is up, so that notifications arrive. */
+    public boolean listening() {
+        return listening;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (stopped.getCount() > 0) {
+                try (Connection c = connections.open()) {
+                    current = c;
+                    Notifications.listen(c);
+                    listening = true;
+                    outage.succeeded();
+                    waiters.values().forEach(Waiter::wake); // anything sent while we were not listening
+                    while (stopped.getCount() > 0) {
+                        for (String queue : Notifications.await(c)) {
+                            Waiter w = waiters.get(queue);
+                            if (w != null) {
+                                w.wake();
+                            }
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    listening = false;
+                    if (stopped.getCount() == 0) {
+                        break;
+                    }
+                    if (stopped.await(outage.failed(e), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                } finally {
+                    listening = false;
+                    current = null;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Stops the listener: aborts its connection so the blocked read returns at once. */
+    @Override
+    public void release() {
+        stopped.countDown();
+        Connection c = current;
+        if (c != null) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException e) {
+                LOG.log(Level.FINE, "aborting the LISTEN connection failed", e);
+            }
+        }
+    }
+
+    /** Stops and waits up to {@code millis} for the loop to end. */
+    public boolean stop(long millis) throws InterruptedException {
+        release();
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+}

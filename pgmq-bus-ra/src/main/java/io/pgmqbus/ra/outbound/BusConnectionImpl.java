@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.outbound;
+
+import io.pgmqbus.api.BusConnection;
+import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.Json;
+import io.pgmqbus.ra.PgmqBusResourceAdapter;
+import io.pgmqbus.ra.backend.PgmqBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The handle an application holds: every publish runs on its managed connection, and so in the
+ * caller's transaction. Headers carry type, id, timestamp, sender and channel, then the caller's own.
+ */
+final class BusConnectionImpl implements BusConnection {
+    private final PgmqBusResourceAdapter ra;
+    private volatile PgmqBusManagedConnection mc;
+    private volatile boolean closed;
+
+    BusConnectionImpl(PgmqBusManagedConnection mc, PgmqBusResourceAdapter ra) {
+        this.mc = mc;
+        this.ra = ra;
+    }
+
+    PgmqBusManagedConnection managedConnection() {
+        return mc;
+    }
+
+    void associate(PgmqBusManagedConnection other) {
+        this.mc = other;
+    }
+
+    void invalidate() {
+        closed = true;
+    }
+
+    @Override
+    public List<Long> publish(String channel, Object payload) {
+        return publish(channel, null, payload, null, null);
+    }
+
+    @Override
+    public List<Long> publish(String channel, String type, Object payload, Map<String, String> headers, Duration delay) {
+        PgmqBusManagedConnection current = open();
+        int delaySeconds = delay == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, delay.toSeconds()));
+        try {
+            return backend().publish(current.connection(), channel, Json.payload(payload),
+                    headers(channel, type, headers), delaySeconds);
+        } catch (BusException e) {
+            throw current.failed(e);
+        }
+    }
+
+    @Override
+    public List<Long> publishBatch(String channel, List<?> payloads) {
+        List<Long> ids = new ArrayList<>();
+        for (Object payload : payloads) {
+            ids.addAll(publish(channel, payload));
+        }
+        return ids;
+    }
+
+    @Override
+    public long send(String channel, String subscription, Object payload) {
+        PgmqBusManagedConnection current = open();
+        try {
+            return backend().sendToSubscription(current.connection(), channel, subscription, Json.payload(payload),
+                    headers(channel, null, null));
+        } catch (BusException e) {
+            throw current.failed(e);
+        }
+    }
+
+    @Override
+    public int publishLocal(String channel, Object payload) {
+        open();
+        return ra.deliverLocally(channel, Json.payload(payload), headers(channel, null, null));
+    }
+
+    private PgmqBackend backend() {
+        return ra.busBackend();
+    }
+
+    private PgmqBusManagedConnection open() {
+        if (closed) {
+            throw new BusException("this pgmq-bus connection is closed");
+        }
+        return mc;
+    }
+
+    private String headers(String channel, String type, Map<String, String> own) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (own != null) {
+            h.putAll(own);
+        }
+        h.put("channel", channel);
+        h.put("id", UUID.randomUUID().toString());
+        h.put("timestamp", Instant.now().toString());
+        h.put("sender", ra.node());
+        if (type != null) {
+            h.put("type", type);
+        }
+        return Json.merge(null, h);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            mc.handleClosed(this);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.outbound;
+
+import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.ConnectionSource;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.security.auth.Subject;
+import javax.sql.XAConnection;
+import javax.transaction.xa.XAResource;
+
+/**
+ * One physical database connection, pooled by the container. Its XA resource (pgjdbc's) is enlisted
+ * in the caller's JTA transaction; outside one it publishes in auto-commit mode. A failure with
+ * SQLSTATE class 08 is reported as {@code CONNECTION_ERROR_OCCURRED} so the container evicts it.
+ */
+public final class PgmqBusManagedConnection implements ManagedConnection {
+    private static final Logger LOG = Logger.getLogger(PgmqBusManagedConnection.class.getName());
+
+    private final PgmqBusManagedConnectionFactory factory;
+    private final XAConnection xa;
+    private final Connection connection;
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<BusConnectionImpl> handles = new CopyOnWriteArraySet<>();
+    private final BusLocalTransaction localTransaction;
+    private PrintWriter logWriter;
+
+    PgmqBusManagedConnection(PgmqBusManagedConnectionFactory factory) throws ResourceException {
+        this.factory = factory;
+        try {
+            this.xa = factory.adapter().openXa();
+            this.connection = xa.getConnection();
+        } catch (SQLException e) {
+            throw new ResourceException("pgmq-bus: cannot connect to the database: " + e.getMessage(), e);
+        }
+        this.localTransaction = new BusLocalTransaction(this);
+    }
+
+    PgmqBusManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        BusConnectionImpl handle = new BusConnectionImpl(this, factory.adapter());
+        handles.add(handle);
+        return handle;
+    }
+
+    @Override
+    public void associateConnection(Object handle) throws ResourceException {
+        if (!(handle instanceof BusConnectionImpl h)) {
+            throw new ResourceException("pgmq-bus: not a pgmq-bus connection handle: " + handle);
+        }
+        h.managedConnection().handles.remove(h);
+        h.associate(this);
+        handles.add(h);
+    }
+
+    /** Called by a handle's close(): the container may pool this connection again. */
+    void handleClosed(BusConnectionImpl handle) {
+        handles.remove(handle);
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        listeners.forEach(l -> l.connectionClosed(event));
+    }
+
+    /** Turns a failure into a {@link BusException}; a broken connection is reported so it is evicted. */
+    BusException failed(BusException e) {
+        if (ConnectionSource.isConnectionFailure(e) || e.isConnectionFailure()) {
+            ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, e);
+            listeners.forEach(l -> l.connectionErrorOccurred(event));
+        }
+        return e;
+    }
+
+    @Override
+    public void cleanup() {
+        handles.forEach(BusConnectionImpl::invalidate);
+        handles.clear();
+        try {
+            if (!connection.getAutoCommit() && !localTransaction.active()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "pgmq-bus: resetting a pooled connection failed", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        cleanup();
+        try {
+            xa.close();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "pgmq-bus: closing a pooled connection failed", e);
+        }
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        try {
+            return xa.getXAResource();
+        } catch (SQLException e) {
+            throw new ResourceException("pgmq-bus: no XA resource: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() {
+        return localTransaction;
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new ManagedConnectionMetaData() {
+            @Override
+            public String getEISProductName() {
+                return "PostgreSQL with PGMQ";
+            }
+
+            @Override
+            public String getEISProductVersion() {
+                try {
+                    return connection.getMetaData().getDatabaseProductVersion();
+                } catch (SQLException e) {
+                    return "unknown";
+                }
+            }
+
+            @Override
+            public int getMaxConnections() {
+                return 0;
+            }
+
+            @Override
+            public String getUserName() {
+                try {
+                    return connection.getMetaData().getUserName();
+                } catch (SQLException e) {
+                    return null;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+}
