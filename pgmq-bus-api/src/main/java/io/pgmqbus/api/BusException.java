@@ -31,8 +31,17 @@ public class BusException extends RuntimeException {
         return sqlState;
     }
 
-    /** True when the failure means the database could not be reached or the connection broke (SQLSTATE class 08). */
+    /**
+     * True when the failure means the database could not be reached or the connection broke:
+     * SQLSTATE class 08, or the server shutting down or terminating the session (57P01 to 57P03).
+     */
     public boolean isConnectionFailure() {
-        return sqlState != null && sqlState.startsWith("08");
+        return isConnectionFailure(sqlState);
+    }
+
+    /** Whether a SQLSTATE means the connection is gone and must not be used again. */
+    public static boolean isConnectionFailure(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01")
+                || sqlState.equals("57P02") || sqlState.equals("57P03"));
     }
 }

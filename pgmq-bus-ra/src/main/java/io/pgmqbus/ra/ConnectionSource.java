@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra;
 
+import io.pgmqbus.api.BusException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -45,7 +46,7 @@ public final class ConnectionSource implements AutoCloseable {
 
     /**
      * Returns a connection in auto-commit mode for reuse, or drops it when {@code failure} says it is
-     * broken (SQLSTATE class 08) or the pool is full.
+     * broken (SQLSTATE class 08 or 57P0x) or the pool is full.
      */
     public void release(XAConnection connection, Throwable failure) {
         if (failure != null && isConnectionFailure(failure)) {
@@ -81,7 +82,7 @@ public final class ConnectionSource implements AutoCloseable {
 
     public static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException s && BusException.isConnectionFailure(s.getSQLState())) {
                 return true;
             }
         }

@@ -103,7 +103,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             if (settings.installSchema()) {
                 installer.install(c);
             }
-            installer.requireInstalled(c);
+            installer.requireInstalled(c, settings.requiredScripts());
         } catch (SQLException e) {
             LOG.warning("pgmq-bus: database unreachable at start (" + e.getMessage()
                     + "); readers retry until it is back, publishing fails until then");

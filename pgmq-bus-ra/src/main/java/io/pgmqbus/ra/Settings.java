@@ -5,6 +5,7 @@ import io.pgmqbus.ra.backend.AckMode;
 import io.pgmqbus.ra.backend.DirectBackend;
 import io.pgmqbus.ra.backend.IsolatedBackend;
 import io.pgmqbus.ra.backend.PgmqBackend;
+import io.pgmqbus.ra.backend.SchemaInstaller;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,13 @@ record Settings(String jdbcUrl, String user, String password, String backendName
 
     PgmqBackend backend() {
         return backendName.equals("isolated") ? new IsolatedBackend(ackMode) : new DirectBackend(ackMode);
+    }
+
+    /** The scripts the chosen backend needs in the database. */
+    List<SchemaInstaller.Script> requiredScripts() {
+        return backendName.equals("isolated")
+                ? List.of(SchemaInstaller.Script.values())
+                : List.of(SchemaInstaller.Script.PGMQ_COMPAT, SchemaInstaller.Script.BUS_SCHEMA);
     }
 
     PGXADataSource dataSource() {

@@ -58,6 +58,16 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
+    public void wake(Connection c, String channel) {
+        String prefix = QueueNames.prefix(channel);
+        single(c, "waking the readers of channel '" + channel + "'",
+                "SELECT count(pg_notify('" + Notifications.CHANNEL + "', queue_name)) FROM pgmq.list_queues()"
+                        + " WHERE queue_name ~ ('^' || ? || '_[0-9a-f]{12}$')",
+                ps -> ps.setString(1, prefix),
+                rs -> rs.getLong(1));
+    }
+
+    @Override
     public long sendToSubscription(Connection c, String channel, String subscription, String message, String headers) {
         QueueNames.requireValidChannel(channel);
         List<Long> ids = query(c, "sending to subscription '" + subscription + "' of channel '" + channel + "'",

@@ -54,6 +54,12 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
+    public void wake(Connection c, String channel) {
+        single(c, "waking the readers of channel '" + channel + "'", "SELECT public.bus_wake(?)",
+                ps -> ps.setString(1, channel), rs -> rs.getInt(1));
+    }
+
+    @Override
     public long sendToSubscription(Connection c, String channel, String subscription, String message, String headers) {
         QueueNames.requireValidChannel(channel);
         List<Long> ids = query(c, "sending to subscription '" + subscription + "' of channel '" + channel + "'",

@@ -36,6 +36,16 @@ public interface PgmqBackend {
     List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds);
 
     /**
+     * Keeps this transaction's sends from notifying readers: PostgreSQL refuses to PREPARE a
+     * transaction that ran NOTIFY, so a two-phase (XA) branch must wake readers after its commit
+     * instead, with {@link #wake}.
+     */
+    void suppressNotifications(Connection c);
+
+    /** Wakes the readers of every subscription of the channel (after a commit that suppressed it). */
+    void wake(Connection c, String channel);
+
+    /**
      * Sends to one durable subscription's queue only (a work queue), in one round trip.
      *
      * @return the message id

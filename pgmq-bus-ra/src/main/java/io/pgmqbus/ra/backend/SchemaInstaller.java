@@ -33,7 +33,7 @@ public final class SchemaInstaller {
                 "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify"),
         ISOLATED("003_isolated.sql", "public",
                 "bus_join", "bus_publish", "bus_subscribe", "bus_archive", "bus_leave", "bus_read", "bus_delete",
-                "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap");
+                "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake");
 
         final String file;
         final String schema;
@@ -148,7 +148,13 @@ public final class SchemaInstaller {
 
     /** Fails with a message naming every missing script, when the database is not ready. */
     public void requireInstalled(Connection c) {
-        List<Script> missing = missing(c);
+        requireInstalled(c, List.of(Script.values()));
+    }
+
+    /** Fails with a message naming every missing script among {@code needed}. */
+    public void requireInstalled(Connection c, List<Script> needed) {
+        List<Script> missing = new ArrayList<>(missing(c));
+        missing.retainAll(needed);
         if (!missing.isEmpty()) {
             StringBuilder names = new StringBuilder();
             for (Script s : missing) {

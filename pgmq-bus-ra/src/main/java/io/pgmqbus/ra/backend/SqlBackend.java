@@ -64,6 +64,12 @@ abstract class SqlBackend implements PgmqBackend {
         return new BusException(what + " failed: " + reason, state, e);
     }
 
+    @Override
+    public void suppressNotifications(Connection c) {
+        single(c, "suppressing wake-ups in a two-phase transaction",
+                "SELECT set_config('pgmq_bus.notify', 'off', true)", ps -> { }, rs -> rs.getString(1));
+    }
+
     static long onlyId(List<Long> ids, String channel, String subscription) {
         if (ids.isEmpty()) {
             throw new BusException("no durable subscription '" + subscription + "' on channel '" + channel

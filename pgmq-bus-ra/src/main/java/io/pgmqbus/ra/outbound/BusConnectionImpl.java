@@ -50,8 +50,10 @@ final class BusConnectionImpl implements BusConnection {
         PgmqBusManagedConnection current = open();
         int delaySeconds = delay == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, delay.toSeconds()));
         try {
-            return backend().publish(current.connection(), channel, Json.payload(payload),
+            List<Long> ids = backend().publish(current.connection(), channel, Json.payload(payload),
                     headers(channel, type, headers), delaySeconds);
+            current.published(channel);
+            return ids;
         } catch (BusException e) {
             throw current.failed(e);
         }
@@ -70,8 +72,10 @@ final class BusConnectionImpl implements BusConnection {
     public long send(String channel, String subscription, Object payload) {
         PgmqBusManagedConnection current = open();
         try {
-            return backend().sendToSubscription(current.connection(), channel, subscription, Json.payload(payload),
+            long id = backend().sendToSubscription(current.connection(), channel, subscription, Json.payload(payload),
                     headers(channel, null, null));
+            current.published(channel);
+            return id;
         } catch (BusException e) {
             throw current.failed(e);
         }

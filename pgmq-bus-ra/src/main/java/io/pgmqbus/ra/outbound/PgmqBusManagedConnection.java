@@ -37,6 +37,10 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<BusConnectionImpl> handles = new CopyOnWriteArraySet<>();
     private final BusLocalTransaction localTransaction;
+    private final XAResource xaResource;
+    /** Channels published to in the running XA branch, woken after it commits. */
+    private final Set<String> wakeAfterCommit = new java.util.LinkedHashSet<>();
+    private volatile boolean inBranch;
     private PrintWriter logWriter;
 
     PgmqBusManagedConnection(PgmqBusManagedConnectionFactory factory) throws ResourceException {
@@ -48,6 +52,52 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
             throw new ResourceException("pgmq-bus: cannot connect to the database: " + e.getMessage(), e);
         }
         this.localTransaction = new BusLocalTransaction(this);
+        try {
+            this.xaResource = new PublishingXAResource(xa.getXAResource(), this);
+        } catch (SQLException e) {
+            throw new ResourceException("pgmq-bus: no XA resource: " + e.getMessage(), e);
+        }
+    }
+
+    void branchStarted() {
+        factory.adapterOrNull().busBackend().suppressNotifications(connection);
+        synchronized (wakeAfterCommit) {
+            wakeAfterCommit.clear();
+        }
+        inBranch = true;
+    }
+
+    /** Remembers a channel published to; in a two-phase branch its readers are woken after the commit. */
+    void published(String channel) {
+        if (inBranch) {
+            synchronized (wakeAfterCommit) {
+                wakeAfterCommit.add(channel);
+            }
+        }
+    }
+
+    void branchCommitted() {
+        inBranch = false;
+        List<String> channels;
+        synchronized (wakeAfterCommit) {
+            channels = List.copyOf(wakeAfterCommit);
+            wakeAfterCommit.clear();
+        }
+        for (String channel : channels) {
+            try {
+                factory.adapterOrNull().busBackend().wake(connection, channel);
+            } catch (BusException e) {
+                LOG.fine(() -> "pgmq-bus: waking the readers of channel '" + channel + "' failed; they find the"
+                        + " messages at their next poll: " + e.getMessage());
+            }
+        }
+    }
+
+    void branchRolledBack() {
+        inBranch = false;
+        synchronized (wakeAfterCommit) {
+            wakeAfterCommit.clear();
+        }
     }
 
     PgmqBusManagedConnectionFactory factory() {
@@ -126,12 +176,8 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     }
 
     @Override
-    public XAResource getXAResource() throws ResourceException {
-        try {
-            return xa.getXAResource();
-        } catch (SQLException e) {
-            throw new ResourceException("pgmq-bus: no XA resource: " + e.getMessage(), e);
-        }
+    public XAResource getXAResource() {
+        return xaResource;
     }
 
     @Override

@@ -73,6 +73,10 @@ public class PgmqBusManagedConnectionFactory
         return ra;
     }
 
+    PgmqBusResourceAdapter adapterOrNull() {
+        return ra;
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return ra;

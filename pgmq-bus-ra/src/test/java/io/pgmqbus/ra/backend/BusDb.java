@@ -2,8 +2,8 @@
 package io.pgmqbus.ra.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -93,22 +93,8 @@ final class BusDb {
         return Long.parseLong(scalar(c, sql, args));
     }
 
-    @FunctionalInterface
-    interface Probe<T> {
-        T get() throws Exception;
-    }
-
     /** Polls {@code probe} until {@code done} holds, failing the test after {@code timeout}. */
-    static <T> T await(Duration timeout, String what, Probe<T> probe, Predicate<T> done) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T value = probe.get();
-        while (!done.test(value)) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout + " waiting for " + what + "; last value: " + value);
-            }
-            Thread.sleep(20);
-            value = probe.get();
-        }
-        return value;
+    static <T> T await(Duration timeout, String what, Await.Probe<T> probe, Predicate<T> done) throws Exception {
+        return Await.until(timeout, what, probe, done);
     }
 }

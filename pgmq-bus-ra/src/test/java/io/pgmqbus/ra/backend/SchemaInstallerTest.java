@@ -102,11 +102,16 @@ class SchemaInstallerTest {
     @Test
     void leavesAnotherPgmqInstallAlone() throws SQLException {
         try (Connection c = TestDatabase.get().connect(database)) {
-            exec(c, "CREATE SCHEMA pgmq; CREATE TABLE pgmq.sentinel (x int); INSERT INTO pgmq.sentinel VALUES (7)");
-            List<Script> applied = installer.install(c);
-            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED), applied);
+            // a PGMQ of another origin: the same API, but not marked as this project's compat install
+            exec(c, SchemaInstaller.text(Script.PGMQ_COMPAT));
+            exec(c, "COMMENT ON SCHEMA pgmq IS 'another PGMQ'; CREATE TABLE pgmq.sentinel (x int);"
+                    + " INSERT INTO pgmq.sentinel VALUES (7); DROP FUNCTION pgmq.purge_queue(text)");
+            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED), installer.install(c));
             assertEquals("7", scalar(c, "SELECT x FROM pgmq.sentinel"));
-            assertEquals(List.of(Script.PGMQ_COMPAT), installer.missing(c), "the foreign pgmq lacks the functions");
+            assertEquals("0", scalar(c, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = 'pgmq' AND p.proname = 'purge_queue'"), "the compat script was not applied");
+            assertEquals("another PGMQ", scalar(c, "SELECT obj_description('pgmq'::regnamespace, 'pg_namespace')"));
+            assertEquals(List.of(), installer.missing(c));
         }
     }
 

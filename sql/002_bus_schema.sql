@@ -1,0 +1,562 @@
+-- SPDX-License-Identifier: Apache-2.0
+--
+-- 002_bus_schema.sql: schema pgmq_bus, the bus's own part of the database.
+--
+--   * pgmq_bus.subscription   the registry: which queue subscribes to which channel, and liveness
+--   * join / heartbeat / leave / reap           subscription lifetime
+--   * publish / publish_prefix                  the fan-out: one call, one copy per subscriber
+--   * notify_insert / enable_notify             wake-ups (NOTIFY pgmq_bus, payload = queue name)
+--   * dead_letter                               moving a message that cannot be handled aside
+--   * pgmq_bus.script_version                   which of these scripts are installed
+--
+-- Requires schema pgmq: the real PGMQ extension (1.5.1 or newer) or 001_pgmq_compat.sql. Only
+-- PGMQ's documented functions are called, and their results are read by column name, so every
+-- PGMQ 1.5+ version works.
+--
+-- Apply:   psql -v ON_ERROR_STOP=1 -d <database> -f sql/002_bus_schema.sql
+--
+-- Idempotent: running it again changes nothing (CREATE ... IF NOT EXISTS, CREATE OR REPLACE).
+-- It runs in one transaction.
+--
+-- Concurrency. Queues are dropped only by leave and reap; publishers must never fail because a
+-- subscriber left while they were sending. Two advisory lock spaces (two-int4 form, always
+-- transaction scope, second key = hashtext(queue name)) coordinate this without subtransactions:
+--   72907201  creation of a queue (also taken by 001's pgmq.create) and of its trigger
+--   72907202  lifetime of a queue: publishers hold it SHARED while they send to the queue,
+--             leave and reap take it EXCLUSIVE before dropping the queue (reap only tries, and
+--             leaves a busy queue for its next round)
+--   72907203  first join of a durable subscription (second key = hashtext(channel, name)), so
+--             that nodes joining at once agree on one queue
+-- A publisher takes its shared locks first and only then looks (with a fresh snapshot) at which
+-- queues still exist, so under READ COMMITTED (the default, and what JTA uses) a queue it sends
+-- to cannot vanish under it. Where that protocol cannot help (queues dropped by someone else, or
+-- a caller in REPEATABLE READ / SERIALIZABLE whose snapshot is older than the drop) the send runs
+-- in its own exception block and a vanished queue (undefined_table) is skipped.
+
+BEGIN;
+
+SET LOCAL client_min_messages = warning;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'pgmq') THEN
+        RAISE EXCEPTION 'schema pgmq does not exist: install the PGMQ extension (CREATE EXTENSION pgmq) or apply 001_pgmq_compat.sql first'
+            USING ERRCODE = '3F000';
+    END IF;
+    IF pg_catalog.to_regprocedure('pgmq.send(text,jsonb,jsonb,integer)') IS NULL
+       OR pg_catalog.to_regprocedure('pgmq.create(text)') IS NULL
+       OR (pg_catalog.to_regprocedure('pgmq.drop_queue(text)') IS NULL               -- newer PGMQ
+           AND pg_catalog.to_regprocedure('pgmq.drop_queue(text,boolean)') IS NULL)  -- older PGMQ (1.5)
+       OR pg_catalog.to_regprocedure('pgmq.list_queues()') IS NULL THEN
+        RAISE EXCEPTION 'schema pgmq lacks the PGMQ 1.5+ functions pgmq-bus needs (send with headers, create, drop_queue, list_queues): upgrade PGMQ to 1.5.1 or newer'
+            USING ERRCODE = '42883';
+    END IF;
+END
+$$;
+
+CREATE SCHEMA IF NOT EXISTS pgmq_bus;
+COMMENT ON SCHEMA pgmq_bus IS 'pgmq-bus: subscription registry, fan-out, wake-ups, dead letters';
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS pgmq_bus.script_version (
+    script     text        PRIMARY KEY,
+    version    integer     NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per subscription queue. An EPHEMERAL subscription is stale when it has not been seen
+-- for lease_seconds (its node died without leaving); publishers skip stale subscriptions and reap
+-- drops them. DURABLE subscriptions are never stale: their queue outlives every node.
+CREATE TABLE IF NOT EXISTS pgmq_bus.subscription (
+    queue_name        text        PRIMARY KEY,
+    channel           text        NOT NULL,
+    kind              text        NOT NULL CHECK (kind IN ('ephemeral', 'durable')),
+    subscription_name text,
+    node              text,
+    lease_seconds     integer     NOT NULL DEFAULT 60 CHECK (lease_seconds > 0),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    last_seen         timestamptz NOT NULL DEFAULT now(),
+    CHECK ((kind = 'durable') = (subscription_name IS NOT NULL))
+);
+
+-- Channel names may be up to 1000 characters of any script, i.e. up to 4000 bytes: more than a
+-- b-tree entry can hold. Hence a hash index for lookups by channel, and for the uniqueness of
+-- (channel, subscription name) among durable rows an exclusion constraint over a hash index
+-- (exact: values are compared, not hashes). The length prefix keeps the pair unambiguous.
+CREATE INDEX IF NOT EXISTS subscription_channel_idx
+    ON pgmq_bus.subscription USING hash (channel);
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                    WHERE conrelid = 'pgmq_bus.subscription'::regclass
+                      AND conname = 'subscription_durable_unique') THEN
+        ALTER TABLE pgmq_bus.subscription
+            ADD CONSTRAINT subscription_durable_unique
+            EXCLUDE USING hash ((length(channel)::text || ':' || channel || subscription_name) WITH =)
+            WHERE (kind = 'durable');
+    END IF;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Internal helpers (not part of the API)
+-- ---------------------------------------------------------------------------------------------
+
+-- The canonical (lower-cased) queue name, or an error. Bus queues are [a-z0-9_], 1..47 chars.
+CREATE OR REPLACE FUNCTION pgmq_bus._queue_name(p_queue text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    v_name text := pg_catalog.lower(p_queue);
+BEGIN
+    IF v_name IS NULL OR v_name !~ '^[a-z0-9_]{1,47}$' THEN
+        RAISE EXCEPTION 'invalid queue name %: 1 to 47 letters, digits or underscores are required',
+            coalesce(pg_catalog.quote_literal(pg_catalog.left(p_queue, 60)), 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN v_name;
+END
+$$;
+
+-- Rejects what can never be a channel name: NULL, empty, longer than 1000 characters.
+CREATE OR REPLACE FUNCTION pgmq_bus._check_channel(p_channel text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF p_channel IS NULL OR p_channel = '' THEN
+        RAISE EXCEPTION 'channel name must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF pg_catalog.length(p_channel) > 1000 THEN
+        RAISE EXCEPTION 'channel name is % characters long; at most 1000 are allowed',
+            pg_catalog.length(p_channel) USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
+-- Whether pgmq.q_<queue> exists, read from the catalogue with the statement's snapshot (not from
+-- the per-session catalogue cache, which may lag behind a drop that committed a moment ago).
+CREATE OR REPLACE FUNCTION pgmq_bus._queue_exists(p_queue text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+          FROM pg_catalog.pg_class c
+         WHERE c.relname = ('q_' || p_queue)::name
+           AND c.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgmq'))
+$$;
+
+-- Creates the queue when it does not exist yet (pgmq.create is idempotent, but noisy and slower).
+CREATE OR REPLACE FUNCTION pgmq_bus._ensure_queue(p_queue text)
+RETURNS void
+LANGUAGE plpgsql
+SET client_min_messages = warning
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(72907201, pg_catalog.hashtext(p_queue));
+    IF NOT pgmq_bus._queue_exists(p_queue) THEN
+        PERFORM pgmq.create(p_queue);
+    END IF;
+END
+$$;
+
+-- Sends one copy to each queue, in array order, returning (queue, msg_id) per copy. The caller
+-- holds the shared lifetime lock of each queue. Queues that no longer exist are skipped. A send
+-- gets its own exception block (a subtransaction) only when p_guard says so for that queue, or
+-- when the transaction does not run in READ COMMITTED; otherwise no subtransaction is used.
+CREATE OR REPLACE FUNCTION pgmq_bus._send_each(
+    p_queues text[], p_guard boolean[], p_message jsonb, p_headers jsonb, p_delay integer)
+RETURNS TABLE(queue_name text, msg_id bigint)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_always boolean := pg_catalog.current_setting('transaction_isolation') <> 'read committed';
+    v_nsp    oid;
+    v_queue  text;
+BEGIN
+    SELECT n.oid INTO v_nsp FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgmq';
+    FOR i IN 1 .. coalesce(pg_catalog.cardinality(p_queues), 0) LOOP
+        v_queue := p_queues[i];
+        -- Existence is read from pg_class with a fresh snapshot, taken after the locks: a queue
+        -- dropped before is absent, and one that exists now cannot be dropped by leave or reap
+        -- until this transaction ends. (One index probe per queue; a single query over the
+        -- whole array would be re-planned on every call.)
+        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                                   WHERE c.relname = ('q_' || v_queue)::name AND c.relnamespace = v_nsp);
+        queue_name := v_queue;
+        IF v_always OR p_guard[i] THEN
+            BEGIN
+                SELECT s.id INTO msg_id FROM pgmq.send(v_queue, p_message, p_headers, p_delay) AS s(id);
+            EXCEPTION WHEN undefined_table THEN
+                msg_id := NULL;   -- dropped concurrently: skipped
+            END;
+        ELSE
+            SELECT s.id INTO msg_id FROM pgmq.send(v_queue, p_message, p_headers, p_delay) AS s(id);
+        END IF;
+        IF msg_id IS NOT NULL THEN
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Wake-ups: a statement-level trigger on the queue table NOTIFYs channel pgmq_bus with the queue
+-- name as payload (independent of PGMQ's enable_notify_insert, which PGMQ 1.5.1 lacks). NOTIFY is
+-- delivered at commit, and identical notifications of one transaction are folded into one.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION pgmq_bus.notify_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_notify('pgmq_bus', TG_ARGV[0]);
+    RETURN NULL;
+END
+$$;
+
+-- Installs trigger pgmq_bus_notify on pgmq.q_<p_queue>; re-installs it when it calls another
+-- function; does nothing when it is in place.
+CREATE OR REPLACE FUNCTION pgmq_bus.enable_notify(p_queue text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text := pgmq_bus._queue_name(p_queue);
+    v_table text := format('pgmq.%I', 'q_' || v_queue);
+    v_oid   oid;
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(72907201, pg_catalog.hashtext(v_queue));
+    SELECT c.oid INTO v_oid
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'pgmq' AND c.relname = 'q_' || v_queue;
+    IF v_oid IS NULL THEN
+        RAISE EXCEPTION 'queue % does not exist', pg_catalog.quote_literal(v_queue) USING ERRCODE = '42P01';
+    END IF;
+    -- tgargs holds each argument followed by a zero byte
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                WHERE t.tgrelid = v_oid
+                  AND t.tgname = 'pgmq_bus_notify'
+                  AND t.tgfoid = 'pgmq_bus.notify_insert()'::regprocedure
+                  AND t.tgnargs = 1
+                  AND t.tgargs = pg_catalog.convert_to(v_queue, 'UTF8') || pg_catalog.decode('00', 'hex')) THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = v_oid AND t.tgname = 'pgmq_bus_notify') THEN
+        EXECUTE format('DROP TRIGGER pgmq_bus_notify ON %s', v_table);
+    END IF;
+    EXECUTE format('CREATE TRIGGER pgmq_bus_notify AFTER INSERT ON %s
+                    FOR EACH STATEMENT EXECUTE FUNCTION pgmq_bus.notify_insert(%L)', v_table, v_queue);
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Subscriptions
+-- ---------------------------------------------------------------------------------------------
+
+-- Registers queue p_queue as a subscription of p_channel, creating the queue and its wake-up
+-- trigger if needed; a second join of the same queue refreshes last_seen, node and lease.
+-- Durable subscriptions: all nodes share one queue per (channel, subscription name); when that
+-- pair is registered already, its queue is used and returned instead of p_queue.
+-- Returns the queue name to read from.
+CREATE OR REPLACE FUNCTION pgmq_bus.join(
+    p_queue text, p_channel text, p_kind text, p_subscription text, p_node text, p_lease_seconds integer)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue    text := pgmq_bus._queue_name(p_queue);
+    v_lease    integer := coalesce(p_lease_seconds, 60);
+    v_existing pgmq_bus.subscription;
+    v_joined   text;
+BEGIN
+    PERFORM pgmq_bus._check_channel(p_channel);
+    IF p_kind IS NULL OR p_kind NOT IN ('ephemeral', 'durable') THEN
+        RAISE EXCEPTION 'subscription kind must be ''ephemeral'' or ''durable'', not %',
+            coalesce(pg_catalog.quote_literal(pg_catalog.left(p_kind, 40)), 'NULL') USING ERRCODE = '22023';
+    END IF;
+    IF p_kind = 'durable' THEN
+        IF p_subscription IS NULL OR p_subscription = '' OR pg_catalog.length(p_subscription) > 200 THEN
+            RAISE EXCEPTION 'a durable subscription needs a name of 1 to 200 characters' USING ERRCODE = '22023';
+        END IF;
+    ELSIF p_subscription IS NOT NULL THEN
+        RAISE EXCEPTION 'an ephemeral subscription has no name (got %)',
+            pg_catalog.quote_literal(pg_catalog.left(p_subscription, 40)) USING ERRCODE = '22023';
+    END IF;
+    IF v_lease <= 0 THEN
+        RAISE EXCEPTION 'lease must be a positive number of seconds, was %', v_lease USING ERRCODE = '22023';
+    END IF;
+
+    IF p_kind = 'durable' THEN
+        -- one queue per (channel, name): serialise the nodes joining it, then use what is there
+        PERFORM pg_catalog.pg_advisory_xact_lock(72907203,
+            pg_catalog.hashtext(pg_catalog.length(p_channel)::text || ':' || p_channel || p_subscription));
+        SELECT s.* INTO v_existing
+          FROM pgmq_bus.subscription s
+         WHERE s.channel = p_channel AND s.subscription_name = p_subscription AND s.kind = 'durable';
+        IF FOUND THEN
+            v_queue := v_existing.queue_name;
+        END IF;
+    END IF;
+
+    PERFORM pgmq_bus._ensure_queue(v_queue);
+    PERFORM pgmq_bus.enable_notify(v_queue);
+
+    INSERT INTO pgmq_bus.subscription AS s
+           (queue_name, channel, kind, subscription_name, node, lease_seconds)
+    VALUES (v_queue, p_channel, p_kind, p_subscription, p_node, v_lease)
+    ON CONFLICT (queue_name) DO UPDATE
+       SET last_seen = now(), node = EXCLUDED.node, lease_seconds = EXCLUDED.lease_seconds
+     WHERE s.channel = EXCLUDED.channel
+       AND s.kind = EXCLUDED.kind
+       AND s.subscription_name IS NOT DISTINCT FROM EXCLUDED.subscription_name
+    RETURNING s.queue_name INTO v_joined;
+
+    IF v_joined IS NULL THEN
+        RAISE EXCEPTION 'queue % is already registered for another channel or subscription',
+            pg_catalog.quote_literal(v_queue) USING ERRCODE = '23505';
+    END IF;
+    RETURN v_joined;
+END
+$$;
+
+-- Marks the subscriptions alive; returns how many of them are registered.
+CREATE OR REPLACE FUNCTION pgmq_bus.heartbeat(p_queues text[])
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    UPDATE pgmq_bus.subscription s SET last_seen = now() WHERE s.queue_name = ANY (p_queues);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+-- Leaves: an ephemeral subscription's row and queue are dropped (true); a durable one keeps both
+-- (false), as does a queue that is not registered (false). Waits for publishers that are sending
+-- to the queue right now.
+CREATE OR REPLACE FUNCTION pgmq_bus.leave(p_queue text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text := pg_catalog.lower(p_queue);
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pgmq_bus.subscription s
+                    WHERE s.queue_name = v_queue AND s.kind = 'ephemeral') THEN
+        RETURN false;
+    END IF;
+    -- lifetime lock before the row lock (publishers take the former and may update the latter)
+    PERFORM pg_catalog.pg_advisory_xact_lock(72907202, pg_catalog.hashtext(v_queue));
+    DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue AND s.kind = 'ephemeral';
+    IF NOT FOUND THEN
+        RETURN false;   -- reaped or left concurrently
+    END IF;
+    IF pgmq_bus._queue_exists(v_queue) THEN
+        PERFORM pgmq.drop_queue(v_queue);
+    END IF;
+    RETURN true;
+END
+$$;
+
+-- Drops every ephemeral subscription (row and queue) not seen for p_max_age and returns the
+-- queue names. With p_respect_lease, a subscription must also be older than its own lease.
+-- Safe when several nodes reap at once (rows another reaper holds are skipped), when a queue is
+-- already gone, and while publishers send: a queue being sent to is left for the next round.
+CREATE OR REPLACE FUNCTION pgmq_bus.reap(p_max_age interval, p_respect_lease boolean DEFAULT false)
+RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text;
+BEGIN
+    IF p_max_age IS NULL THEN
+        RAISE EXCEPTION 'reap needs a maximum age' USING ERRCODE = '22023';
+    END IF;
+    FOR v_queue IN
+        SELECT s.queue_name
+          FROM pgmq_bus.subscription s
+         WHERE s.kind = 'ephemeral'
+           AND s.last_seen < now() - p_max_age
+           AND (NOT p_respect_lease OR s.last_seen < now() - s.lease_seconds * interval '1 second')
+         ORDER BY s.queue_name
+           FOR UPDATE SKIP LOCKED
+    LOOP
+        IF pg_catalog.pg_try_advisory_xact_lock(72907202, pg_catalog.hashtext(v_queue)) THEN
+            DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue;
+            IF pgmq_bus._queue_exists(v_queue) THEN
+                PERFORM pgmq.drop_queue(v_queue);
+            END IF;
+            RETURN NEXT v_queue;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Publishing
+-- ---------------------------------------------------------------------------------------------
+
+-- Puts one copy of the message on the queue of every live subscription of p_channel (but not on
+-- p_exclude), with one pgmq.send per subscription, inside the caller's transaction. Returns one
+-- row per copy. Stale ephemeral subscriptions are skipped, and so is a queue that vanished.
+CREATE OR REPLACE FUNCTION pgmq_bus.publish(
+    p_channel text, p_message jsonb, p_headers jsonb DEFAULT NULL, p_delay integer DEFAULT 0,
+    p_exclude text DEFAULT NULL)
+RETURNS TABLE(queue_name text, msg_id bigint)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_queues text[];
+    v_queue  text;
+BEGIN
+    IF p_channel IS NULL OR p_channel = '' OR pg_catalog.length(p_channel) > 1000 THEN
+        PERFORM pgmq_bus._check_channel(p_channel);
+    END IF;
+
+    SELECT pg_catalog.array_agg(s.queue_name ORDER BY s.queue_name) INTO v_queues
+      FROM pgmq_bus.subscription s
+     WHERE s.channel = p_channel
+       AND (s.kind = 'durable' OR s.last_seen >= now() - s.lease_seconds * interval '1 second')
+       AND s.queue_name IS DISTINCT FROM pg_catalog.lower(p_exclude);
+    IF v_queues IS NULL THEN
+        RETURN;
+    END IF;
+
+    FOREACH v_queue IN ARRAY v_queues LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907202, pg_catalog.hashtext(v_queue));
+    END LOOP;
+
+    RETURN QUERY
+        SELECT e.queue_name, e.msg_id
+          FROM pgmq_bus._send_each(v_queues, pg_catalog.array_fill(false, ARRAY[pg_catalog.cardinality(v_queues)]),
+                                   p_message, p_headers, coalesce(p_delay, 0)) AS e;
+END
+$$;
+
+-- The direct backend's fan-out, by queue name: one copy on every queue of pgmq.list_queues()
+-- named exactly <p_prefix>_<12 hex digits> (so prefix 'orders' never reaches 'orders_eu_...'),
+-- except queues registered here as stale subscriptions. Queues not registered here (peers in
+-- other languages that create their queues themselves) are included. Returns one row per copy.
+CREATE OR REPLACE FUNCTION pgmq_bus.publish_prefix(
+    p_prefix text, p_message jsonb, p_headers jsonb DEFAULT NULL, p_delay integer DEFAULT 0)
+RETURNS TABLE(queue_name text, msg_id bigint)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_queues  text[];
+    v_foreign boolean[];
+    v_queue   text;
+BEGIN
+    IF p_prefix IS NULL OR p_prefix !~ '^[a-z0-9_]{1,30}$' THEN
+        RAISE EXCEPTION 'invalid queue prefix %: 1 to 30 lower-case letters, digits or underscores are required',
+            coalesce(pg_catalog.quote_literal(pg_catalog.left(p_prefix, 60)), 'NULL') USING ERRCODE = '22023';
+    END IF;
+
+    SELECT pg_catalog.array_agg(l.queue_name::text ORDER BY l.queue_name),
+           pg_catalog.array_agg(s.queue_name IS NULL ORDER BY l.queue_name)
+      INTO v_queues, v_foreign
+      FROM pgmq.list_queues() l
+      LEFT JOIN pgmq_bus.subscription s ON s.queue_name = l.queue_name::text
+     -- name = p_prefix || '_' || 12 hex digits; written so that the plan does not depend on
+     -- p_prefix (a pattern built from it would be re-planned on every call)
+     WHERE pg_catalog.right(l.queue_name::text, 13) ~ '^_[0-9a-f]{12}$'
+       AND pg_catalog.left(l.queue_name::text, -13) = p_prefix
+       AND (s.queue_name IS NULL
+            OR s.kind = 'durable'
+            OR s.last_seen >= now() - s.lease_seconds * interval '1 second');
+    IF v_queues IS NULL THEN
+        RETURN;
+    END IF;
+
+    FOREACH v_queue IN ARRAY v_queues LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907202, pg_catalog.hashtext(v_queue));
+    END LOOP;
+
+    -- queues of foreign peers are dropped without the lifetime lock: their sends are guarded
+    RETURN QUERY
+        SELECT e.queue_name, e.msg_id
+          FROM pgmq_bus._send_each(v_queues, v_foreign, p_message, p_headers, coalesce(p_delay, 0)) AS e;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Dead letters
+-- ---------------------------------------------------------------------------------------------
+
+-- Moves message p_msg_id from queue p_queue to queue p_dlq (created when missing), atomically,
+-- adding header "x-dead-letter": {error, queue, msg_id, read_ct, enqueued_at, dead_lettered_at}
+-- (plus the keys of p_details, if given) to the original headers. Returns the message's id in
+-- p_dlq, or NULL when it was not in p_queue. Headers that are not a JSON object are kept under
+-- "x-original-headers".
+CREATE OR REPLACE FUNCTION pgmq_bus.dead_letter(
+    p_queue text, p_msg_id bigint, p_dlq text, p_error text, p_details jsonb DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue    text := pgmq_bus._queue_name(p_queue);
+    v_dlq      text := pgmq_bus._queue_name(p_dlq);
+    v_read_ct  integer;
+    v_enqueued timestamptz;
+    v_message  jsonb;
+    v_headers  jsonb;
+    v_rows     bigint;
+    v_id       bigint;
+BEGIN
+    IF v_queue = v_dlq THEN
+        RAISE EXCEPTION 'the dead-letter queue must not be the queue itself (%)', v_queue USING ERRCODE = '22023';
+    END IF;
+
+    EXECUTE format('DELETE FROM pgmq.%I WHERE msg_id = $1 RETURNING read_ct, enqueued_at, message, headers',
+                   'q_' || v_queue)
+       INTO v_read_ct, v_enqueued, v_message, v_headers
+      USING p_msg_id;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    IF v_rows = 0 THEN
+        RETURN NULL;
+    END IF;
+
+    v_headers := CASE
+                     WHEN v_headers IS NULL THEN '{}'::jsonb
+                     WHEN pg_catalog.jsonb_typeof(v_headers) = 'object' THEN v_headers
+                     ELSE pg_catalog.jsonb_build_object('x-original-headers', v_headers)
+                 END
+              || pg_catalog.jsonb_build_object('x-dead-letter',
+                     pg_catalog.jsonb_build_object(
+                         'error', p_error,
+                         'queue', v_queue,
+                         'msg_id', p_msg_id,
+                         'read_ct', v_read_ct,
+                         'enqueued_at', v_enqueued,
+                         'dead_lettered_at', now())
+                     || CASE WHEN pg_catalog.jsonb_typeof(p_details) = 'object' THEN p_details ELSE '{}'::jsonb END);
+
+    PERFORM pgmq_bus._ensure_queue(v_dlq);
+    SELECT s.id INTO v_id FROM pgmq.send(v_dlq, v_message, v_headers, 0) AS s(id);
+    RETURN v_id;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+
+INSERT INTO pgmq_bus.script_version AS v (script, version)
+VALUES ('002_bus_schema', 1)
+ON CONFLICT (script) DO UPDATE
+   SET version = EXCLUDED.version, applied_at = now()
+ WHERE v.version IS DISTINCT FROM EXCLUDED.version;
+
+COMMIT;
