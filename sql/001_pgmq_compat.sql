@@ -27,9 +27,6 @@
 
 BEGIN;
 
--- keep re-runs quiet ("already exists, skipping")
-SET LOCAL client_min_messages = warning;
-
 DO $$
 DECLARE
     v_comment text;
@@ -44,6 +41,9 @@ BEGIN
     END IF;
 END
 $$;
+
+-- keep re-runs quiet ("already exists, skipping")
+SET LOCAL client_min_messages = warning;
 
 CREATE SCHEMA IF NOT EXISTS pgmq;
 COMMENT ON SCHEMA pgmq IS 'pgmq-bus compat 1';

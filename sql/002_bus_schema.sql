@@ -178,20 +178,28 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_always boolean := pg_catalog.current_setting('transaction_isolation') <> 'read committed';
-    v_nsp    oid;
+    v_queues text[];
+    v_guard  boolean[];
     v_queue  text;
 BEGIN
-    SELECT n.oid INTO v_nsp FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgmq';
-    FOR i IN 1 .. coalesce(pg_catalog.cardinality(p_queues), 0) LOOP
-        v_queue := p_queues[i];
-        -- Existence is read from pg_class with a fresh snapshot, taken after the locks: a queue
-        -- dropped before is absent, and one that exists now cannot be dropped by leave or reap
-        -- until this transaction ends. (One index probe per queue; a single query over the
-        -- whole array would be re-planned on every call.)
-        CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                                   WHERE c.relname = ('q_' || v_queue)::name AND c.relnamespace = v_nsp);
+    -- Which queues exist, read from pg_class with a fresh snapshot taken after the locks: a
+    -- queue dropped before is absent, and one that exists now cannot be dropped by leave or reap
+    -- until this transaction ends. One index probe per queue. (The arrays are hidden from the
+    -- planner behind sub-selects, so that one cached generic plan serves every call instead of
+    -- a new plan per call.)
+    SELECT pg_catalog.array_agg(t.q ORDER BY t.ord), pg_catalog.array_agg(t.g ORDER BY t.ord)
+      INTO v_queues, v_guard
+      FROM unnest((SELECT p_queues), (SELECT p_guard)) WITH ORDINALITY AS t(q, g, ord)
+     WHERE (SELECT c.oid
+              FROM pg_catalog.pg_class c
+             WHERE c.relname = ('q_' || t.q)::name
+               AND c.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'pgmq')
+           ) IS NOT NULL;
+
+    FOR i IN 1 .. coalesce(pg_catalog.cardinality(v_queues), 0) LOOP
+        v_queue := v_queues[i];
         queue_name := v_queue;
-        IF v_always OR p_guard[i] THEN
+        IF v_always OR v_guard[i] THEN
             BEGIN
                 SELECT s.id INTO msg_id FROM pgmq.send(v_queue, p_message, p_headers, p_delay) AS s(id);
             EXCEPTION WHEN undefined_table THEN
@@ -211,6 +219,11 @@ $$;
 -- Wake-ups: a statement-level trigger on the queue table NOTIFYs channel pgmq_bus with the queue
 -- name as payload (independent of PGMQ's enable_notify_insert, which PGMQ 1.5.1 lacks). NOTIFY is
 -- delivered at commit, and identical notifications of one transaction are folded into one.
+--
+-- PostgreSQL refuses to PREPARE (two-phase commit) a transaction that ran NOTIFY. A publisher in
+-- an XA branch therefore sets pgmq_bus.notify = 'off' for its transaction
+-- (set_config('pgmq_bus.notify', 'off', true)) and wakes the readers after the commit instead,
+-- with pg_notify itself (direct) or bus_wake (isolated).
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION pgmq_bus.notify_insert()
@@ -218,7 +231,9 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    PERFORM pg_catalog.pg_notify('pgmq_bus', TG_ARGV[0]);
+    IF coalesce(pg_catalog.current_setting('pgmq_bus.notify', true), '') <> 'off' THEN
+        PERFORM pg_catalog.pg_notify('pgmq_bus', TG_ARGV[0]);
+    END IF;
     RETURN NULL;
 END
 $$;

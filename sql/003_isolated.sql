@@ -290,6 +290,39 @@ BEGIN
 END
 $$;
 
+-- Sends to one durable shared subscription's queue only (a work queue: one member gets it).
+-- Returns the message id, or NULL when the channel has no durable subscription of that name.
+CREATE OR REPLACE FUNCTION public.bus_send(p_channel text, p_subscription text, p_message jsonb, p_headers jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_queue text;
+    v_id bigint;
+BEGIN
+    SELECT s.queue_name INTO v_queue FROM pgmq_bus.subscription s
+     WHERE s.channel = p_channel AND s.kind = 'durable' AND s.subscription_name = p_subscription;
+    IF v_queue IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT x INTO v_id FROM pgmq.send(v_queue, p_message, p_headers) AS x;
+    RETURN v_id;
+END
+$$;
+
+-- Wakes the readers of every subscription of a channel: what a publisher calls after committing a
+-- two-phase (XA) transaction, which could not NOTIFY itself. Returns how many queues were woken.
+CREATE OR REPLACE FUNCTION public.bus_wake(p_channel text)
+RETURNS integer
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(pg_catalog.pg_notify('pgmq_bus', s.queue_name))::integer
+      FROM pgmq_bus.subscription s
+     WHERE s.channel = p_channel;
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Privileges: pgmq_bus_client may execute the wrappers, and nothing else.
 -- ---------------------------------------------------------------------------------------------
@@ -312,7 +345,9 @@ REVOKE ALL ON FUNCTION
     public.bus_heartbeat(text, text),
     public.bus_dead_letter(text, text, bigint, text),
     public.bus_leave(text, text),
-    public.bus_reap(integer)
+    public.bus_reap(integer),
+    public.bus_send(text, text, jsonb, jsonb),
+    public.bus_wake(text)
     FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION
@@ -328,7 +363,9 @@ GRANT EXECUTE ON FUNCTION
     public.bus_heartbeat(text, text),
     public.bus_dead_letter(text, text, bigint, text),
     public.bus_leave(text, text),
-    public.bus_reap(integer)
+    public.bus_reap(integer),
+    public.bus_send(text, text, jsonb, jsonb),
+    public.bus_wake(text)
     TO pgmq_bus_client;
 
 -- the wrappers live in schema public: make sure the role can reach them even where a DBA has

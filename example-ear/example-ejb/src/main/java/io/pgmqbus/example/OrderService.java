@@ -5,7 +5,6 @@ import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.api.BusConnectionFactory;
 import io.pgmqbus.api.BusException;
 import jakarta.annotation.Resource;
-import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Stateless;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,24 +14,18 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Places an order: writes it to the application's own table and publishes it on channel
- * {@code orders}, in one JTA transaction: both happen, or (when anything fails) neither.
+ * Places an order: writes it to the application's own database (the platform's default datasource)
+ * and publishes it on channel {@code orders}, in one JTA transaction: both happen, or (when
+ * anything fails) neither.
  */
 @Stateless
-@DataSourceDefinition(
-        name = "java:app/jdbc/example",
-        className = "org.postgresql.xa.PGXADataSource",
-        url = "${PGMQ_BUS_JDBC_URL}",
-        user = "${PGMQ_BUS_JDBC_USER}",
-        password = "${PGMQ_BUS_JDBC_PASSWORD}",
-        transactional = true)
 public class OrderService {
     public static final String CHANNEL = "orders";
 
     @Resource(lookup = "java:/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
-    @Resource(lookup = "java:app/jdbc/example")
+    @Resource(lookup = "java:comp/DefaultDataSource")
     private DataSource db;
 
     /**
@@ -43,10 +36,11 @@ public class OrderService {
         long id;
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO example_orders (item, quantity) VALUES (?, ?) RETURNING id")) {
+                     "INSERT INTO example_orders (item, quantity) VALUES (?, ?)", new String[] {"id"})) {
             ps.setString(1, order.item);
             ps.setInt(2, order.quantity);
-            try (ResultSet rs = ps.executeQuery()) {
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();
                 id = rs.getLong(1);
             }

@@ -41,14 +41,12 @@ class SchemaInstallerTest {
     }
 
     /** Every function definition and table of the bus's schemas, and the role: what installing may change. */
-    private static String snapshot(Connection c) throws SQLException {
-        return scalar(c, "SELECT md5(coalesce((SELECT string_agg(n.nspname || '.' || p.proname || '('"
-                + " || pg_get_function_identity_arguments(p.oid) || ')' || md5(pg_get_functiondef(p.oid)), ',' ORDER BY 1)"
-                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE n.nspname IN ('pgmq', 'pgmq_bus') OR p.proname LIKE 'bus\\_%'), '')"
-                + " || coalesce((SELECT string_agg(schemaname || '.' || tablename, ',' ORDER BY 1) FROM pg_tables"
-                + " WHERE schemaname IN ('pgmq', 'pgmq_bus')), '')"
-                + " || (SELECT count(*) FROM pg_roles WHERE rolname = 'pgmq_bus_client'))");
+    private static List<String> snapshot(Connection c) throws SQLException {
+        return BusDb.column(c, "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid)"
+                + " || ') ' || md5(pg_get_functiondef(p.oid)) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname IN ('pgmq', 'pgmq_bus') OR p.proname LIKE 'bus\\_%'"
+                + " UNION ALL SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname IN ('pgmq', 'pgmq_bus')"
+                + " UNION ALL SELECT rolname FROM pg_roles WHERE rolname = 'pgmq_bus_client' ORDER BY 1");
     }
 
     @Test
@@ -69,7 +67,9 @@ class SchemaInstallerTest {
             assertEquals(List.of(), installer.missing(c));
             installer.requireInstalled(c);
             exec(c, "SELECT pgmq.create('kept'); SELECT pgmq.send('kept', '{\"n\": 1}'::jsonb)");
-            String before = snapshot(c);
+            List<String> before = snapshot(c);
+            assertTrue(before.stream().anyMatch(f -> f.startsWith("public.bus_join(p_channel text)")), before.toString());
+            assertTrue(before.contains("pgmq.q_kept") && before.contains("pgmq_bus_client"), before.toString());
             assertEquals(List.of(Script.values()), installer.install(c));
             assertEquals(before, snapshot(c));
             assertEquals("1", scalar(c, "SELECT count(*) FROM pgmq.q_kept"), "data survives a reinstall");

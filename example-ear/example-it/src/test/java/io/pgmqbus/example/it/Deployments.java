@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jboss.arquillian.container.test.api.Testable;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
@@ -34,13 +35,13 @@ final class Deployments {
     static EnterpriseArchive exampleWithTests(Class<?>... testClasses) {
         EnterpriseArchive ear = builtExample();
         JavaArchive beans = ShrinkWrap.create(JavaArchive.class, "test-beans.jar").addPackage(AuditListener.class.getPackage());
-        WebArchive tests = ShrinkWrap.create(WebArchive.class, "tests.war").addClasses(testClasses);
+        WebArchive tests = ShrinkWrap.create(WebArchive.class, "test.war").addClasses(testClasses);
         ear.addAsModule(beans);
-        ear.addAsModule(tests);
+        ear.addAsModule(Testable.archiveToTest(tests));
         String xml = text(ear, "META-INF/application.xml");
         int end = xml.lastIndexOf("</module>") + "</module>".length();
         xml = xml.substring(0, end) + "<module><ejb>test-beans.jar</ejb></module>"
-                + "<module><web><web-uri>tests.war</web-uri><context-root>/tests</context-root></web></module>"
+                + "<module><web><web-uri>test.war</web-uri><context-root>/tests</context-root></web></module>"
                 + xml.substring(end);
         ear.setApplicationXML(new StringAsset(xml));
         return ear;
@@ -48,10 +49,10 @@ final class Deployments {
 
     /** An EAR of the adapter, the API and the beans of one package (no application.xml: WildFly finds the modules). */
     static EnterpriseArchive adapterWith(String name, Package beans) {
-        EnterpriseArchive example = builtExample();
+        File deps = new File(System.getProperty("deps.dir"));
         EnterpriseArchive ear = ShrinkWrap.create(EnterpriseArchive.class, name);
-        ear.addAsModule(example.getAsType(ResourceAdapterArchive.class, RAR));
-        ear.addAsLibrary(example.getAsType(JavaArchive.class, "lib/pgmq-bus-api.jar"));
+        ear.addAsModule(ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, new File(deps, RAR)));
+        ear.addAsLibrary(ShrinkWrap.createFromZipFile(JavaArchive.class, new File(deps, "pgmq-bus-api.jar")));
         ear.addAsModule(ShrinkWrap.create(JavaArchive.class, "beans.jar").addPackage(beans));
         return ear;
     }

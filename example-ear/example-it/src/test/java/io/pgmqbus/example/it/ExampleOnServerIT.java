@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
@@ -36,7 +35,7 @@ class ExampleOnServerIT {
 
     @Deployment
     static EnterpriseArchive deployment() {
-        return Deployments.exampleWithTests(ExampleOnServerIT.class);
+        return Deployments.exampleWithTests(ExampleOnServerIT.class, Deployments.class);
     }
 
     @EJB
@@ -48,8 +47,10 @@ class ExampleOnServerIT {
     @Resource(lookup = "java:/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
-    @Resource(lookup = "java:app/jdbc/example")
-    private DataSource db;
+    /** The bus's database, as a PGMQ client of any kind would reach it. */
+    private static Connection busDatabase() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(System.getProperty("PGMQ_BUS_JDBC_URL"));
+    }
 
     private static String marker() {
         return UUID.randomUUID().toString();
@@ -142,7 +143,7 @@ class ExampleOnServerIT {
     @Test
     void aPlainPgmqSendToADurableSubscriptionsQueueIsDelivered() throws Exception {
         String m = marker();
-        try (Connection c = db.getConnection()) {
+        try (Connection c = busDatabase()) {
             String queue;
             try (PreparedStatement ps = c.prepareStatement("SELECT queue_name FROM pgmq_bus.subscription"
                     + " WHERE channel = 'work' AND subscription_name = 'jobs'"); ResultSet rs = ps.executeQuery()) {
