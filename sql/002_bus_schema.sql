@@ -486,10 +486,13 @@ BEGIN
       INTO v_queues, v_foreign
       FROM pgmq.list_queues() l
       LEFT JOIN pgmq_bus.subscription s ON s.queue_name = l.queue_name::text
-     -- name = p_prefix || '_' || 12 hex digits; written so that the plan does not depend on
-     -- p_prefix (a pattern built from it would be re-planned on every call)
-     WHERE pg_catalog.right(l.queue_name::text, 13) ~ '^_[0-9a-f]{12}$'
-       AND pg_catalog.left(l.queue_name::text, -13) = p_prefix
+     -- name = p_prefix || '_' || 12 hex digits, written so that the plan does not depend on
+     -- p_prefix (a pattern built from it would be re-planned on every call) and the regular
+     -- expression only runs on names that start with the prefix
+     WHERE CASE WHEN pg_catalog.left(l.queue_name::text, -13) = p_prefix
+                THEN pg_catalog.right(l.queue_name::text, 13) ~ '^_[0-9a-f]{12}$'
+                ELSE false
+           END
        AND (s.queue_name IS NULL
             OR s.kind = 'durable'
             OR s.last_seen >= now() - s.lease_seconds * interval '1 second');

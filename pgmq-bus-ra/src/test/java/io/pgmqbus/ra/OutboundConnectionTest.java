@@ -14,6 +14,7 @@ import io.pgmqbus.ra.backend.DirectBackend;
 import io.pgmqbus.ra.backend.PgmqBackend;
 import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
+import io.pgmqbus.ra.fake.Notified;
 import io.pgmqbus.ra.outbound.PgmqBusManagedConnectionFactory;
 import io.pgmqbus.testdb.TestDatabase;
 import jakarta.resource.spi.ConnectionEvent;
@@ -86,6 +87,28 @@ class OutboundConnectionTest {
             xa.commit(committed, false);
         }
         assertEquals(List.of("{\"n\": 2}"), read(s).stream().map(QueuedMessage::message).toList());
+    }
+
+    @Test
+    void readersAreWokenRightAfterATwoPhaseCommitAndNotBefore() throws Exception {
+        String channel = channel("xa_wake");
+        Subscription s = direct.join(db, channel, null, "test", 60);
+        try (Connection listener = TestDatabase.get().connect(); Statement st = listener.createStatement()) {
+            st.execute("LISTEN pgmq_bus");
+            try (BusConnection c = bus.factory.getConnection()) {
+                XAResource xa = bus.cm.live.get(0).getXAResource();
+                Xid xid = new TestXid("wake-" + channel);
+                xa.start(xid, XAResource.TMNOFLAGS);
+                c.publish(channel, "{\"n\": 1}");
+                xa.end(xid, XAResource.TMSUCCESS);
+                assertEquals(XAResource.XA_OK, xa.prepare(xid), "no NOTIFY ran in the branch, so it prepares");
+                assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
+                xa.commit(xid, false);
+            }
+            List<String> woken = io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), "the wake-up",
+                    () -> Notified.queues(listener, 100), n -> !n.isEmpty());
+            assertEquals(List.of(s.queueName()), woken);
+        }
     }
 
     @Test

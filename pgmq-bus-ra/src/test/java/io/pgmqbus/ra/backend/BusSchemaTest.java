@@ -8,6 +8,7 @@ import static io.pgmqbus.ra.backend.BusDb.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmqbus.ra.fake.Notified;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /** The bus schema's registry, fan-out, wake-ups and reaping, called as the adapter calls them. */
 class BusSchemaTest {
@@ -109,26 +108,15 @@ class BusSchemaTest {
             exec(listener, "LISTEN pgmq_bus");
             c.setAutoCommit(false);
             bus.publish(c, channel, "{}", null, 0);
-            assertEquals(List.of(), notifications(listener, 200), "nothing before commit");
+            assertEquals(List.of(), Notified.queues(listener, 200), "nothing before commit");
             c.commit();
             c.setAutoCommit(true);
             List<String> woken = BusDb.await(Duration.ofSeconds(5), "a notification",
-                    () -> notifications(listener, 100), n -> !n.isEmpty());
+                    () -> Notified.queues(listener, 100), n -> !n.isEmpty());
             assertEquals(List.of(s.queueName()), woken);
             exec(c, "SELECT pgmq.send('" + s.queueName() + "', '{\"plain\": true}'::jsonb)");
             assertEquals(List.of(s.queueName()), BusDb.await(Duration.ofSeconds(5), "a notification for a plain send",
-                    () -> notifications(listener, 100), n -> !n.isEmpty()), "any PGMQ client's send wakes readers");
+                    () -> Notified.queues(listener, 100), n -> !n.isEmpty()), "any PGMQ client's send wakes readers");
         }
-    }
-
-    private static List<String> notifications(Connection listener, int waitMillis) throws SQLException {
-        PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(waitMillis);
-        List<String> payloads = new ArrayList<>();
-        if (got != null) {
-            for (PGNotification n : got) {
-                payloads.add(n.getParameter());
-            }
-        }
-        return payloads;
     }
 }

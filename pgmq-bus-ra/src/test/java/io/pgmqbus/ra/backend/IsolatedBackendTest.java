@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.fake.Notified;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -127,6 +128,41 @@ class IsolatedBackendTest {
         bus.publish(tenant, channel, "{\"n\": 1}", null, 0);
         bus.leave(tenant, a);
         assertEquals(1, bus.read(tenant, b, 30, 10).size(), "a durable queue outlives leave");
+    }
+
+    @Test
+    void sendReachesOnlyTheNamedDurableSubscription() {
+        String channel = unique("isosend");
+        Subscription jobs = bus.join(tenant, channel, "jobs", "n", 60);
+        Subscription other = join(channel);
+        long id = bus.sendToSubscription(tenant, channel, "jobs", "{\"job\": 1}", null);
+        assertEquals(List.of(id), bus.read(tenant, jobs, 30, 10).stream().map(QueuedMessage::msgId).toList());
+        assertEquals(List.of(), bus.read(tenant, other, 30, 10));
+        BusException e = assertThrows(BusException.class, () -> bus.sendToSubscription(tenant, channel, "nobody", "{}", null));
+        assertTrue(e.getMessage().contains("no durable subscription 'nobody'"), e.getMessage());
+    }
+
+    @Test
+    void wakeNotifiesEveryQueueOfTheChannelAfterASuppressedPublish() throws Exception {
+        String channel = unique("isowake");
+        Subscription a = join(channel);
+        Subscription b = bus.join(tenant, channel, "durable", "n", 60);
+        try (Connection listener = BusDb.connect()) {
+            exec(listener, "LISTEN pgmq_bus");
+            tenant.setAutoCommit(false);
+            bus.suppressNotifications(tenant);
+            bus.publish(tenant, channel, "{}", null, 0);
+            tenant.commit();
+            tenant.setAutoCommit(true);
+            assertEquals(List.of(), Notified.queues(listener, 300), "a suppressed publish notifies nobody");
+            bus.wake(tenant, channel);
+            java.util.Set<String> woken = new java.util.HashSet<>();
+            BusDb.await(java.time.Duration.ofSeconds(5), "both wake-ups", () -> {
+                woken.addAll(Notified.queues(listener, 100));
+                return woken.size();
+            }, n -> n >= 2);
+            assertEquals(java.util.Set.of(a.queueName(), b.queueName()), woken);
+        }
     }
 
     @Test
