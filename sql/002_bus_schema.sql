@@ -19,8 +19,9 @@
 -- It runs in one transaction.
 --
 -- Concurrency. Queues are dropped only by leave and reap; publishers must never fail because a
--- subscriber left while they were sending. Two advisory lock spaces (two-int4 form, always
--- transaction scope, second key = hashtext(queue name)) coordinate this without subtransactions:
+-- subscriber left while they were sending. Advisory locks (two-int4 form, always
+-- transaction scope, second key = hashtext(queue name) unless noted) coordinate this without
+-- subtransactions:
 --   72907201  creation of a queue (also taken by 001's pgmq.create) and of its trigger
 --   72907202  lifetime of a queue: publishers hold it SHARED while they send to the queue,
 --             leave and reap take it EXCLUSIVE before dropping the queue (reap only tries, and

@@ -6,6 +6,7 @@ import io.pgmqbus.example.OrderService;
 import io.pgmqbus.example.Receipt;
 import io.pgmqbus.example.Receipts;
 import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.ejb.EJBException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -22,6 +23,7 @@ import java.util.Map;
 /** {@code POST /api/orders} places an order (stored and published in one transaction); {@code GET /api/receipts} shows what the beans got. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
 public class OrdersResource {
     @EJB
     private OrderService orders;

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.example.it;
+
+import io.pgmqbus.testdb.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The README's "run the example": starts PostgreSQL (embedded unless PGMQ_BUS_JDBC_URL is set),
+ * boots the WildFly that the build unpacked and configured, deploys the example EAR, prints where
+ * to look, and stops both on Ctrl-C.
+ */
+public final class ExampleRunner {
+    private ExampleRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("jboss.home"));
+        Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
+        int offset = Integer.getInteger("example.port.offset", 0);
+        String url = jdbcUrl();
+
+        Path deployments = home.resolve("standalone/deployments");
+        for (String suffix : List.of("", ".deployed", ".failed", ".isdeploying", ".pending")) {
+            Files.deleteIfExists(deployments.resolve(Deployments.EXAMPLE_EAR + suffix));
+        }
+        Path log = home.resolve("standalone/log/example-console.log");
+        Files.createDirectories(log.getParent());
+        Process server = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
+                "-Djboss.socket.binding.port-offset=" + offset,
+                "-DPGMQ_BUS_JDBC_URL=" + url,
+                "-DPGMQ_BUS_INSTALL_SCHEMA=true"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "example-stop"));
+
+        Files.copy(ear, deployments.resolve(Deployments.EXAMPLE_EAR), StandardCopyOption.REPLACE_EXISTING);
+        Path deployed = deployments.resolve(Deployments.EXAMPLE_EAR + ".deployed");
+        Path failed = deployments.resolve(Deployments.EXAMPLE_EAR + ".failed");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(deployed)) {
+            if (Files.exists(failed) || !server.isAlive() || System.nanoTime() > deadline) {
+                System.err.println("The example did not deploy; see " + log + " and " + failed);
+                System.exit(1);
+            }
+            Thread.sleep(200);
+        }
+        String base = "http://localhost:" + (8080 + offset) + "/example/";
+        System.out.println();
+        System.out.println("pgmq-bus example is running: " + base);
+        System.out.println("Place an order (stored and published in one transaction):");
+        System.out.println("  curl -i -X POST -H 'Content-Type: application/json' -d '{\"item\":\"book\",\"quantity\":2}' "
+                + base + "api/orders");
+        System.out.println("What the message-driven beans received:");
+        System.out.println("  curl " + base + "api/receipts");
+        System.out.println("Server log: " + log + "    Database: " + url.replaceAll("password=[^&]*", "password=****"));
+        System.out.println("Ctrl-C stops the server and the database.");
+        server.waitFor();
+    }
+
+    /** The database the server gets: PGMQ_BUS_JDBC_URL as given, or the embedded one with its credentials in the URL. */
+    private static String jdbcUrl() {
+        TestDatabase db = TestDatabase.get();
+        String url = db.jdbcUrl();
+        if (db.user() == null || url.contains("user=")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "user=" + db.user()
+                + (db.password() == null ? "" : "&password=" + db.password());
+    }
+
+    private static void stop(Process server) {
+        server.descendants().forEach(ProcessHandle::destroy);
+        server.destroy();
+        try {
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("pgmq-bus example stopped");
+    }
+}
