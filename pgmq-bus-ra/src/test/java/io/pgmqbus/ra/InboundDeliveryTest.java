@@ -189,6 +189,22 @@ class InboundDeliveryTest {
     }
 
     @Test
+    void channelsWhoseNamesSanitizeAlikeDoNotSeeEachOthersMessages() throws Exception {
+        String suffix = channel("");
+        RecordingEndpointFactory dotted = bus.activate(bus.spec("eu.orders" + suffix, s -> { }), false, (m, d) -> { });
+        RecordingEndpointFactory underscored = bus.activate(bus.spec("eu_orders" + suffix, s -> { }), false, (m, d) -> { });
+        bus.publish("eu.orders" + suffix, "{\"to\": \"dotted\"}");
+        bus.publish("eu_orders" + suffix, "{\"to\": \"underscored\"}");
+        Await.until(WAIT, "both messages", () -> dotted.received.size() + underscored.received.size(), n -> n >= 2);
+        for (String channel : List.of("eu.orders" + suffix, "eu_orders" + suffix)) {
+            Subscription s = subscriptionOf(channel);
+            Await.until(WAIT, "every copy settled", () -> count("SELECT count(*) FROM pgmq.q_" + s.queueName()), n -> n == 0);
+        }
+        assertEquals(List.of("{\"to\": \"dotted\"}"), dotted.received.stream().map(BusMessage::getPayload).toList());
+        assertEquals(List.of("{\"to\": \"underscored\"}"), underscored.received.stream().map(BusMessage::getPayload).toList());
+    }
+
+    @Test
     void deliversOnlyTheChosenMessageTypes() throws Exception {
         String channel = channel("types");
         RecordingEndpointFactory mdb = bus.activate(bus.spec(channel, s -> s.setMessageTypes("order.paid")), false, (m, d) -> { });

@@ -190,7 +190,7 @@ public final class Activation {
             context.backend().deadLetter(c, s, m.msgId(), error);
             return;
         }
-        String headers = Json.merge(m.headers(), Map.of("x-dead-letter", jakarta.json.Json.createObjectBuilder()
+        String headers = Json.merge(m.headers(), Map.of("channel", channel, "x-dead-letter", jakarta.json.Json.createObjectBuilder()
                 .add("error", error).add("channel", s.channel()).add("queue", s.queueName())
                 .add("read_ct", m.readCount()).add("dead_lettered_at", Instant.now().toString()).build()));
         try {
@@ -235,7 +235,16 @@ public final class Activation {
         }
     }
 
-    boolean wants(String type) {
+    /**
+     * Whether a message is for this bean: of a chosen type, and not published to another channel
+     * (in the direct backend, channels whose names sanitize alike share queues, e.g. {@code a.b}
+     * and {@code a_b}; the {@code channel} header tells them apart; a message without one, from
+     * another PGMQ client, is taken).
+     */
+    boolean wants(String channel, String type) {
+        if (channel != null && !channel.equals(spec.getChannel())) {
+            return false;
+        }
         return types.isEmpty() || (type != null && types.contains(type));
     }
 

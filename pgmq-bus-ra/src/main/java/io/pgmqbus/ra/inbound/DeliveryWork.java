@@ -54,7 +54,7 @@ final class DeliveryWork implements Work {
     private void deliver() {
         DeliveredMessage message = new DeliveredMessage(queued.msgId(), subscription.channel(), queued.message(),
                 queued.headers(), queued.enqueuedAt(), queued.readCount());
-        if (!activation.wants(message.getType())) {
+        if (!activation.wants(message.getHeader("channel"), message.getType())) {
             activation.settle(subscription, queued, Settlement.ACKNOWLEDGE, null);
             return;
         }
