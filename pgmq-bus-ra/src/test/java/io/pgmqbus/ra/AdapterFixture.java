@@ -22,12 +22,17 @@ final class AdapterFixture implements AutoCloseable {
     final BusConnectionFactory factory;
 
     AdapterFixture(String backend) throws Exception {
+        this(backend, ra -> { });
+    }
+
+    AdapterFixture(String backend, Consumer<PgmqBusResourceAdapter> tweak) throws Exception {
         TestDatabase db = TestDatabase.get();
         ra.setJdbcUrl(db.jdbcUrl());
         ra.setUser(db.user());
         ra.setPassword(db.password());
         ra.setBackend(backend);
         ra.setInstallSchema(true);
+        tweak.accept(ra);
         ra.start(ctx);
         PgmqBusManagedConnectionFactory mcf = new PgmqBusManagedConnectionFactory();
         mcf.setResourceAdapter(ra);
