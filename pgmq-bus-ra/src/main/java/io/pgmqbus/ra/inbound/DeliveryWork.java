@@ -91,7 +91,7 @@ final class DeliveryWork implements Work {
             } finally {
                 endpoint.release();
             }
-            if (failure == null && transacted && !branch.committed()) {
+            if (failure == null && transacted && !branch.wasCommitted()) {
                 failure = new IllegalStateException("the delivery transaction rolled back");
             }
             acknowledged = failure == null && transacted;

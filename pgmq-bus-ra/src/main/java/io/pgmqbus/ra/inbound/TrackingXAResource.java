@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra.inbound;
 
-import javax.transaction.xa.XAException;
+import io.pgmqbus.ra.ForwardingXAResource;
 import javax.transaction.xa.XAResource;
-import javax.transaction.xa.Xid;
 
 /**
  * The delivery transaction's branch on the adapter's database connection: the message is
@@ -12,71 +11,19 @@ import javax.transaction.xa.Xid;
  * transaction rollback-only) hands the message back at once with its back-off instead of waiting
  * for the visibility timeout.
  */
-final class TrackingXAResource implements XAResource {
-    private final XAResource delegate;
+final class TrackingXAResource extends ForwardingXAResource {
     private volatile boolean committed;
 
     TrackingXAResource(XAResource delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
-    boolean committed() {
+    boolean wasCommitted() {
         return committed;
     }
 
     @Override
-    public void commit(Xid xid, boolean onePhase) throws XAException {
-        delegate.commit(xid, onePhase);
+    protected void committed() {
         committed = true;
-    }
-
-    @Override
-    public void end(Xid xid, int flags) throws XAException {
-        delegate.end(xid, flags);
-    }
-
-    @Override
-    public void forget(Xid xid) throws XAException {
-        delegate.forget(xid);
-    }
-
-    @Override
-    public int getTransactionTimeout() throws XAException {
-        return delegate.getTransactionTimeout();
-    }
-
-    @Override
-    public boolean isSameRM(XAResource other) {
-        // never joined with another branch: pgjdbc supports no TMJOIN across connections
-        return other == this;
-    }
-
-    @Override
-    public int prepare(Xid xid) throws XAException {
-        int vote = delegate.prepare(xid);
-        if (vote == XA_RDONLY) {
-            committed = true;
-        }
-        return vote;
-    }
-
-    @Override
-    public Xid[] recover(int flag) throws XAException {
-        return delegate.recover(flag);
-    }
-
-    @Override
-    public void rollback(Xid xid) throws XAException {
-        delegate.rollback(xid);
-    }
-
-    @Override
-    public boolean setTransactionTimeout(int seconds) throws XAException {
-        return delegate.setTransactionTimeout(seconds);
-    }
-
-    @Override
-    public void start(Xid xid, int flags) throws XAException {
-        delegate.start(xid, flags);
     }
 }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * pgjdbc's XA resource with hooks at the points the adapter cares about (branch started,
+ * committed, rolled back). Never joined with another branch: pgjdbc supports no TMJOIN across
+ * connections, so {@link #isSameRM} is true only for itself.
+ */
+public abstract class ForwardingXAResource implements XAResource {
+    private final XAResource delegate;
+
+    protected ForwardingXAResource(XAResource delegate) {
+        this.delegate = delegate;
+    }
+
+    /** After a new branch started (not a join or resume). */
+    protected void started() throws XAException {
+    }
+
+    /** After the branch committed (one or two phase, or a read-only prepare). */
+    protected void committed() {
+    }
+
+    /** After the branch rolled back (whether or not the rollback itself succeeded). */
+    protected void rolledBack() {
+    }
+
+    @Override
+    public void start(Xid xid, int flags) throws XAException {
+        delegate.start(xid, flags);
+        if (flags == TMNOFLAGS) {
+            started();
+        }
+    }
+
+    @Override
+    public void end(Xid xid, int flags) throws XAException {
+        delegate.end(xid, flags);
+    }
+
+    @Override
+    public int prepare(Xid xid) throws XAException {
+        int vote = delegate.prepare(xid);
+        if (vote == XA_RDONLY) {
+            committed();
+        }
+        return vote;
+    }
+
+    @Override
+    public void commit(Xid xid, boolean onePhase) throws XAException {
+        delegate.commit(xid, onePhase);
+        committed();
+    }
+
+    @Override
+    public void rollback(Xid xid) throws XAException {
+        try {
+            delegate.rollback(xid);
+        } finally {
+            rolledBack();
+        }
+    }
+
+    @Override
+    public void forget(Xid xid) throws XAException {
+        delegate.forget(xid);
+    }
+
+    @Override
+    public Xid[] recover(int flag) throws XAException {
+        return delegate.recover(flag);
+    }
+
+    @Override
+    public boolean isSameRM(XAResource other) {
+        return other == this;
+    }
+
+    @Override
+    public int getTransactionTimeout() throws XAException {
+        return delegate.getTransactionTimeout();
+    }
+
+    @Override
+    public boolean setTransactionTimeout(int seconds) throws XAException {
+        return delegate.setTransactionTimeout(seconds);
+    }
+}
