@@ -45,12 +45,15 @@ public final class ConnectionSource implements AutoCloseable {
     }
 
     /**
-     * Returns a connection in auto-commit mode for reuse, or drops it when {@code failure} says it is
-     * broken (SQLSTATE class 08 or 57P0x) or the pool is full.
+     * Returns a connection in auto-commit mode for reuse, or drops it when the pool is full or
+     * {@code failure} says it is broken (SQLSTATE class 08 or 57P0x). A broken connection drops
+     * every idle one too: after a restart or network cut they are all dead, and trying each in
+     * turn would cost a failed operation and a back-off apiece.
      */
     public void release(XAConnection connection, Throwable failure) {
         if (failure != null && isConnectionFailure(failure)) {
             discard(connection);
+            drainIdle();
             return;
         }
         synchronized (this) {
@@ -89,14 +92,20 @@ public final class ConnectionSource implements AutoCloseable {
         return false;
     }
 
-    @Override
-    public void close() {
+    private void drainIdle() {
         Deque<XAConnection> toClose;
         synchronized (this) {
-            closed = true;
             toClose = new ArrayDeque<>(idle);
             idle.clear();
         }
         toClose.forEach(this::discard);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        drainIdle();
     }
 }
