@@ -58,6 +58,20 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
+    public List<Long> publishBatch(Connection c, String channel, List<String> messages, String headers) {
+        String prefix = QueueNames.prefix(channel);
+        return query(c, "publishing " + messages.size() + " messages to channel '" + channel + "'",
+                "SELECT p.msg_id FROM unnest(?::text[]) WITH ORDINALITY AS m(body, i)"
+                        + " CROSS JOIN LATERAL pgmq_bus.publish_prefix(?, m.body::jsonb, ?::jsonb, 0) AS p ORDER BY m.i, p.msg_id",
+                ps -> {
+                    ps.setArray(1, c.createArrayOf("text", messages.toArray()));
+                    ps.setString(2, prefix);
+                    ps.setString(3, headers);
+                },
+                rs -> rs.getLong(1));
+    }
+
+    @Override
     public void wake(Connection c, String channel) {
         String prefix = QueueNames.prefix(channel);
         single(c, "waking the readers of channel '" + channel + "'",

@@ -54,6 +54,21 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
+    public List<Long> publishBatch(Connection c, String channel, List<String> messages, String headers) {
+        QueueNames.requireValidChannel(channel);
+        return query(c, "publishing " + messages.size() + " messages to channel '" + channel + "'",
+                "SELECT id FROM unnest(?::text[]) WITH ORDINALITY AS m(body, i)"
+                        + " CROSS JOIN LATERAL unnest(public.bus_publish(?, NULL::text, m.body::jsonb, ?::jsonb, 0)) AS id"
+                        + " ORDER BY m.i, id",
+                ps -> {
+                    ps.setArray(1, c.createArrayOf("text", messages.toArray()));
+                    ps.setString(2, channel);
+                    ps.setString(3, headers);
+                },
+                rs -> rs.getLong(1));
+    }
+
+    @Override
     public void wake(Connection c, String channel) {
         single(c, "waking the readers of channel '" + channel + "'", "SELECT public.bus_wake(?)",
                 ps -> ps.setString(1, channel), rs -> rs.getInt(1));

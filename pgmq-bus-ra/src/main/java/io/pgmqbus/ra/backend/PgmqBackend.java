@@ -36,6 +36,13 @@ public interface PgmqBackend {
     List<Long> publish(Connection c, String channel, String message, String headers, int delaySeconds);
 
     /**
+     * Publishes several messages, in order, with the same headers, in one round trip.
+     *
+     * @return the ids of every copy, message by message
+     */
+    List<Long> publishBatch(Connection c, String channel, List<String> messages, String headers);
+
+    /**
      * Keeps this transaction's sends from notifying readers: PostgreSQL refuses to PREPARE a
      * transaction that ran NOTIFY, so a two-phase (XA) branch must wake readers after its commit
      * instead, with {@link #wake}.

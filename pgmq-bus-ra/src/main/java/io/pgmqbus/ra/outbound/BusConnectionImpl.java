@@ -61,11 +61,18 @@ final class BusConnectionImpl implements BusConnection {
 
     @Override
     public List<Long> publishBatch(String channel, List<?> payloads) {
-        List<Long> ids = new ArrayList<>();
+        PgmqBusManagedConnection current = open();
+        List<String> messages = new ArrayList<>(payloads.size());
         for (Object payload : payloads) {
-            ids.addAll(publish(channel, payload));
+            messages.add(Json.payload(payload));
         }
-        return ids;
+        try {
+            List<Long> ids = backend().publishBatch(current.connection(), channel, messages, headers(channel, null, null));
+            current.published(channel);
+            return ids;
+        } catch (BusException e) {
+            throw current.failed(e);
+        }
     }
 
     @Override

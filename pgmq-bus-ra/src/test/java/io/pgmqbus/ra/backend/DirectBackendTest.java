@@ -62,6 +62,19 @@ class DirectBackendTest {
     }
 
     @Test
+    void aBatchReachesEverySubscriberInOrder() {
+        String channel = unique("batch");
+        Subscription a = join(channel);
+        Subscription b = join(channel);
+        List<Long> ids = bus.publishBatch(c, channel, List.of("{\"i\": 1}", "{\"i\": 2}", "{\"i\": 3}"), "{\"type\": \"t\"}");
+        assertEquals(6, ids.size());
+        for (Subscription s : List.of(a, b)) {
+            assertEquals(List.of("{\"i\": 1}", "{\"i\": 2}", "{\"i\": 3}"), payloads(s));
+        }
+        HostileBatch.assertRejectsInvalidJson(bus, c, channel, a);
+    }
+
+    @Test
     void queueNamesFollowThePythonBusAndArePgmqSafe() {
         String channel = unique("Names") + ".with dots";
         Subscription s = join(channel);

@@ -85,6 +85,19 @@ class IsolatedBackendTest {
     }
 
     @Test
+    void aBatchReachesEveryMemberInOrder() {
+        String channel = unique("isobatch");
+        Subscription a = join(channel);
+        Subscription b = join(channel);
+        assertEquals(4, bus.publishBatch(tenant, channel, List.of("{\"i\": 1}", "{\"i\": 2}"), null).size());
+        for (Subscription s : List.of(a, b)) {
+            assertEquals(List.of("{\"i\": 1}", "{\"i\": 2}"),
+                    bus.read(tenant, s, 30, 10).stream().map(QueuedMessage::message).toList());
+        }
+        HostileBatch.assertRejectsInvalidJson(bus, tenant, channel, a);
+    }
+
+    @Test
     void aQueueCannotBeUsedWithAnotherChannel() {
         Subscription mine = join(unique("mine"));
         Subscription wrong = new Subscription(mine.queueName(), unique("theirs"), null);
