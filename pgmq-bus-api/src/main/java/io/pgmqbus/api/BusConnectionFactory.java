@@ -6,7 +6,7 @@ import jakarta.resource.Referenceable;
 
 /**
  * Where applications get a {@link BusConnection}: look it up or inject it with
- * {@code @Resource(lookup = "java:/eis/pgmq-bus")}. Connections are pooled by the container and
+ * {@code @Resource(lookup = "java:app/eis/pgmq-bus")} (the name the example EAR binds on WildFly and Payara). Connections are pooled by the container and
  * enlisted in the caller's transaction.
  */
 public interface BusConnectionFactory extends Serializable, Referenceable {

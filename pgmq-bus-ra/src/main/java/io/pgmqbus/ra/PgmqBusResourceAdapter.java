@@ -118,18 +118,23 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         if (activations == null) {
             return;
         }
-        for (ActivationKey key : new ArrayList<>(activations.keySet())) {
-            stopActivation(key);
-        }
-        if (timer != null) {
-            timer.cancel();
-        }
+        // Payara may have closed the application's class loader already when it stops the adapter
+        // of a failed deployment: whatever fails here, the connections are closed.
         try {
+            for (ActivationKey key : new ArrayList<>(activations.keySet())) {
+                stopActivation(key);
+            }
+            if (timer != null) {
+                timer.cancel();
+            }
             wakeUps.stop(STOP_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(java.util.logging.Level.WARNING, "pgmq-bus: stopping did not finish cleanly", e);
+        } finally {
+            connections.close();
         }
-        connections.close();
         LOG.info("pgmq-bus stopped");
     }
 

@@ -22,7 +22,8 @@ import javax.sql.DataSource;
 public class OrderService {
     public static final String CHANNEL = "orders";
 
-    @Resource(lookup = "java:/eis/pgmq-bus")
+    /** The EAR binds it here on every server: META-INF/glassfish-resources.xml (Payara), jboss-app.xml (WildFly). */
+    @Resource(lookup = "java:app/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
     @Resource(lookup = "java:comp/DefaultDataSource")

@@ -111,9 +111,26 @@ final class DeliveryWork implements Work {
         }
     }
 
+    /**
+     * A failed delivery as recorded with the message: the exception and its causes. Containers wrap
+     * what the bean threw (Payara in an EJBException with a message of its own), so the bean's own
+     * exception is usually a cause; a link that only repeats its cause is left out.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            Throwable cause = t.getCause();
+            if (cause == null || t.getMessage() != null && !t.getMessage().equals(cause.toString())) {
+                text.append(text.length() == 0 ? "" : "; caused by ").append(t.getClass().getName()).append(": ")
+                        .append(t.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
     private void failed(Throwable failure, int maxDeliveries) {
-        Throwable cause = failure.getCause() != null && failure.getMessage() == null ? failure.getCause() : failure;
-        String error = cause.getClass().getName() + ": " + cause.getMessage();
+        String error = describe(failure);
         if (queued.readCount() >= maxDeliveries) {
             LOG.log(Level.WARNING, "pgmq-bus: message " + queued.msgId() + " of queue " + subscription.queueName()
                     + " on channel '" + subscription.channel() + "' failed " + queued.readCount()

@@ -93,8 +93,13 @@ public final class WakeUpListener implements Work {
         if (c != null) {
             try {
                 c.abort(Runnable::run);
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "aborting the LISTEN connection failed", e);
+            } catch (SQLException | RuntimeException | LinkageError e) {
+                LOG.log(Level.FINE, "aborting the LISTEN connection failed; closing it", e);
+                try {
+                    c.close();
+                } catch (SQLException | RuntimeException | LinkageError closing) {
+                    LOG.log(Level.FINE, "closing the LISTEN connection failed", closing);
+                }
             }
         }
     }

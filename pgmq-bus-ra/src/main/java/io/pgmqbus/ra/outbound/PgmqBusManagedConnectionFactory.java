@@ -42,7 +42,7 @@ public class PgmqBusManagedConnectionFactory
     @Override
     public Object createConnectionFactory() throws ResourceException {
         throw new ResourceException("pgmq-bus connections are managed by the container: use a connection factory"
-                + " bound in JNDI (java:/eis/pgmq-bus)");
+                + " bound in JNDI (java:/eis/pgmq-bus on WildFly, java:app/eis/pgmq-bus in the example EAR)");
     }
 
     @Override

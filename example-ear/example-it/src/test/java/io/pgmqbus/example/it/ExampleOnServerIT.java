@@ -38,13 +38,15 @@ class ExampleOnServerIT {
         return Deployments.exampleWithTests(ExampleOnServerIT.class, Deployments.class);
     }
 
-    @EJB
+    // Portable names (java:app/<module>/<bean>): Arquillian's EJB enricher guesses names only for
+    // an application called "test"; WildFly injects a plain @EJB anyway, Payara does not.
+    @EJB(lookup = "java:app/example-ejb/Receipts")
     private Receipts receipts;
 
-    @EJB
+    @EJB(lookup = "java:app/example-ejb/OrderService")
     private OrderService orders;
 
-    @Resource(lookup = "java:/eis/pgmq-bus")
+    @Resource(lookup = "java:app/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
     /** The bus's database, as a PGMQ client of any kind would reach it. */

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.testdb.TestDatabase;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,12 +66,38 @@ class LifecycleIT {
         return values;
     }
 
+    /** What the server's log gained since {@code mark} (all of it if the log was rotated meanwhile). */
+    private static String logSince(Path log, long mark) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long from = file.length() < mark ? 0 : mark;
+            byte[] bytes = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The reasons must reach whoever deploys: in the deployment's error (WildFly) or in the server's
+     * log (Payara reports only "EJB Container initialization error" to the deployer and logs the
+     * adapter's exception). The build names the log in system property {@code server.log}.
+     */
     @Test
-    void anInvalidActivationConfigFailsTheDeploymentNamingEachProperty() {
+    void anInvalidActivationConfigFailsTheDeploymentNamingEachProperty() throws Exception {
+        Path log = Path.of(System.getProperty("server.log"));
+        long mark = Files.exists(log) ? Files.size(log) : 0;
         Exception e = assertThrows(Exception.class, () -> deployer.deploy("invalid"));
-        String text = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
-        assertTrue(text.contains("channel is required"), text);
-        assertTrue(text.contains("batchSize must be a positive number, was -5"), text);
+        String reported = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
+        List<String> reasons = List.of("channel is required", "batchSize must be a positive number, was -5");
+        String text = reported;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!reasons.stream().allMatch(text::contains) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            text = reported + logSince(log, mark);
+        }
+        for (String reason : reasons) {
+            assertTrue(text.contains(reason), reason + " not in the deployment error nor the server log: " + reported);
+        }
     }
 
     @Test
