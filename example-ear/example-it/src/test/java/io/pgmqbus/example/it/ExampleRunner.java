@@ -2,6 +2,7 @@
 package io.pgmqbus.example.it;
 
 import io.pgmqbus.testdb.TestDatabase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,14 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The README's "run the example": starts PostgreSQL (embedded unless PGMQ_BUS_JDBC_URL is set),
- * boots the WildFly that the build unpacked and configured, deploys the example EAR, prints where
- * to look, and stops both on Ctrl-C.
+ * boots the WildFly (or, with {@code -Dexample.server=payara}, the Payara) that the build unpacked
+ * and configured, deploys the example EAR, prints where to look, and stops both on Ctrl-C.
  */
 public final class ExampleRunner {
     private ExampleRunner() {
     }
 
     public static void main(String[] args) throws Exception {
+        if ("payara".equals(System.getProperty("example.server", "wildfly"))) {
+            runOnPayara();
+            return;
+        }
         Path home = Path.of(System.getProperty("jboss.home"));
         Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
         int offset = Integer.getInteger("example.port.offset", 0);
@@ -47,7 +52,51 @@ public final class ExampleRunner {
             }
             Thread.sleep(200);
         }
-        String base = "http://localhost:" + (8080 + offset) + "/example/";
+        printWelcome("http://localhost:" + (8080 + offset) + "/example/", log, url);
+        server.waitFor();
+    }
+
+    /**
+     * Payara: writes the database URL into domain1's JVM options, starts the domain, deploys the EAR
+     * with asadmin; Ctrl-C stops the domain. Ports are the suite's (+2000: HTTP 10080, admin 6848).
+     */
+    private static void runOnPayara() throws Exception {
+        Path home = Path.of(System.getProperty("payara.home"));
+        Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
+        String adminPort = System.getProperty("payara.admin.port", "6848");
+        String url = jdbcUrl();
+        Path domainXml = home.resolve("glassfish/domains/domain1/config/domain.xml");
+        String xml = Files.readString(domainXml);
+        Files.writeString(domainXml, xml.replaceAll("<jvm-options>-DPGMQ_BUS_JDBC_URL=[^<]*</jvm-options>",
+                java.util.regex.Matcher.quoteReplacement("<jvm-options>-DPGMQ_BUS_JDBC_URL="
+                        + url.replace("&", "&amp;") + "</jvm-options>")));
+        String asadmin = home.resolve("bin/asadmin").toString();
+        Path log = home.resolve("glassfish/domains/domain1/logs/server.log");
+        asadmin(asadmin, "start-domain", "domain1");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // Ctrl-C may have reached the server too; then stop-domain finds nothing to stop
+                new ProcessBuilder(asadmin, "stop-domain", "domain1").inheritIO().start().waitFor();
+            } catch (IOException e) {
+                System.err.println("could not run asadmin stop-domain: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.println("pgmq-bus example stopped");
+        }, "example-stop"));
+        asadmin(asadmin, "--port", adminPort, "deploy", "--force=true", ear.toString());
+        printWelcome("http://localhost:10080/example/", log, url);
+        Thread.currentThread().join();
+    }
+
+    private static void asadmin(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + String.join(" ", command));
+        }
+    }
+
+    private static void printWelcome(String base, Path log, String url) {
         System.out.println();
         System.out.println("pgmq-bus example is running: " + base);
         System.out.println("Place an order (stored and published in one transaction):");
@@ -57,7 +106,6 @@ public final class ExampleRunner {
         System.out.println("  curl " + base + "api/receipts");
         System.out.println("Server log: " + log + "    Database: " + url.replaceAll("password=[^&]*", "password=****"));
         System.out.println("Ctrl-C stops the server and the database.");
-        server.waitFor();
     }
 
     /** The database the server gets: PGMQ_BUS_JDBC_URL as given, or the embedded one with its credentials in the URL. */
