@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * and configured, deploys the example EAR, prints where to look, and stops both on Ctrl-C.
  */
 public final class ExampleRunner {
+    /** The Payara domain the example runs in: a copy of the suite's domain1. */
+    private static final String DOMAIN = "example";
     private ExampleRunner() {
     }
 
@@ -65,18 +67,32 @@ public final class ExampleRunner {
         Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
         String adminPort = System.getProperty("payara.admin.port", "6848");
         String url = jdbcUrl();
-        Path domainXml = home.resolve("glassfish/domains/domain1/config/domain.xml");
+        // a fresh copy of the suite's domain1 (ports and JVM options already set), so nothing the
+        // example deploys is left in the domain the Arquillian suite boots
+        Path domains = home.resolve("glassfish/domains");
+        deleteTree(domains.resolve(DOMAIN));
+        try (var files = Files.walk(domains.resolve("domain1"))) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = domains.resolve(DOMAIN).resolve(domains.resolve("domain1").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Path domainXml = domains.resolve(DOMAIN).resolve("config/domain.xml");
         String xml = Files.readString(domainXml);
         Files.writeString(domainXml, xml.replaceAll("<jvm-options>-DPGMQ_BUS_JDBC_URL=[^<]*</jvm-options>",
                 java.util.regex.Matcher.quoteReplacement("<jvm-options>-DPGMQ_BUS_JDBC_URL="
                         + url.replace("&", "&amp;") + "</jvm-options>")));
         String asadmin = home.resolve("bin/asadmin").toString();
-        Path log = home.resolve("glassfish/domains/domain1/logs/server.log");
-        asadmin(asadmin, "start-domain", "domain1");
+        Path log = domains.resolve(DOMAIN).resolve("logs/server.log");
+        asadmin(asadmin, "start-domain", DOMAIN);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 // Ctrl-C may have reached the server too; then stop-domain finds nothing to stop
-                new ProcessBuilder(asadmin, "stop-domain", "domain1").inheritIO().start().waitFor();
+                new ProcessBuilder(asadmin, "stop-domain", DOMAIN).inheritIO().start().waitFor();
             } catch (IOException e) {
                 System.err.println("could not run asadmin stop-domain: " + e);
             } catch (InterruptedException e) {
@@ -87,6 +103,17 @@ public final class ExampleRunner {
         asadmin(asadmin, "--port", adminPort, "deploy", "--force=true", ear.toString());
         printWelcome("http://localhost:10080/example/", log, url);
         Thread.currentThread().join();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void asadmin(String... command) throws IOException, InterruptedException {
