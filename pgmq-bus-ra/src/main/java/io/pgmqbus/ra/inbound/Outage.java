@@ -42,8 +42,4 @@ public final class Outage {
             attempts = 0;
         }
     }
-
-    public boolean inProgress() {
-        return attempts > 0;
-    }
 }
