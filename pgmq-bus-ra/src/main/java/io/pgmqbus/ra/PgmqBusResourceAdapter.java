@@ -173,6 +173,11 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         return new XAResource[0];
     }
 
+    /** The shared LISTEN connection's dispatcher (null before start). */
+    WakeUpListener wakeUps() {
+        return wakeUps;
+    }
+
     /** Every running activation (for heartbeats and local delivery). */
     public List<Activation> activations() {
         return activations == null ? List.of() : List.copyOf(activations.values());

@@ -3,6 +3,7 @@ package io.pgmqbus.ra;
 
 import static io.pgmqbus.ra.AdapterFixture.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,23 @@ class InboundDeliveryTest {
                 + s.queueName() + "'"), n -> n == 1);
         bus.publish(channel, "{\"n\": 1}");
         assertTrue(got.await(10, TimeUnit.SECONDS), "delivered by the notification, not the 60 s poll");
+    }
+
+    @Test
+    void withNotificationsOffOnlyThePollIntervalWakesTheReader() throws Exception {
+        String woken = channel("woken");
+        String polling = channel("polling");
+        CountDownLatch got = new CountDownLatch(1);
+        bus.activate(bus.spec(woken, s -> { }), false, (m, d) -> { });
+        bus.activate(bus.spec(polling, s -> {
+            s.setNotifications(false);
+            s.setPollIntervalMs(200);
+        }), false, (m, d) -> got.countDown());
+        assertTrue(bus.ra.wakeUps().wakes(subscriptionOf(woken).queueName()));
+        assertFalse(bus.ra.wakeUps().wakes(subscriptionOf(polling).queueName()),
+                "a reader with notifications off must not be woken by them");
+        bus.publish(polling, "{\"n\": 1}");
+        assertTrue(got.await(10, TimeUnit.SECONDS), "delivered by polling");
     }
 
     @Test

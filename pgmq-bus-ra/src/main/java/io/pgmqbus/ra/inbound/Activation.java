@@ -81,7 +81,10 @@ public final class Activation {
         if (s == null) {
             s = withConnection(c -> context.backend().join(c, spec.getChannel(), spec.getSubscription(),
                     context.node(), context.leaseSeconds()));
-            context.wakeUps().register(s.queueName(), reader.waiter());
+            if (Boolean.TRUE.equals(spec.getNotifications())) {
+                // with notifications off the reader polls at its interval, woken by nothing else
+                context.wakeUps().register(s.queueName(), reader.waiter());
+            }
             subscription = s;
             LOG.fine(() -> "pgmq-bus: " + factory.getActivationName() + " joined channel '" + spec.getChannel()
                     + "' with queue " + subscription.queueName());

@@ -42,6 +42,11 @@ public final class WakeUpListener implements Work {
         waiters.remove(queue);
     }
 
+    /** Whether a reader of {@code queue} is woken by its notifications. */
+    public boolean wakes(String queue) {
+        return waiters.containsKey(queue);
+    }
+
     /** True while the LISTEN connection is up, so that notifications arrive. */
     public boolean listening() {
         return listening;
