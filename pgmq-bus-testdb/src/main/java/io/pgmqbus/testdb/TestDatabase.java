@@ -4,7 +4,9 @@ package io.pgmqbus.testdb;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -30,6 +32,11 @@ public final class TestDatabase {
     public static final String KIND_PROPERTY = "pgmq.bus.db";
     /** A fixed port for the embedded server (default: a free one). */
     public static final String PORT_PROPERTY = "pgmq.bus.db.port";
+    /**
+     * Extra settings for the embedded server, {@code name=value} separated by commas; they override
+     * the defaults (the benchmark turns {@code fsync} back on and loads {@code pg_stat_statements}).
+     */
+    public static final String SETTINGS_PROPERTY = "pgmq.bus.db.settings";
 
     private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
     private static TestDatabase instance;
@@ -39,6 +46,7 @@ public final class TestDatabase {
     private final String password;
     private final String description;
     private final AutoCloseable server;
+    private boolean stopped;
 
     TestDatabase(String jdbcUrl, String user, String password, String description, AutoCloseable server) {
         this.jdbcUrl = jdbcUrl;
@@ -67,13 +75,31 @@ public final class TestDatabase {
         String kind = System.getProperty(KIND_PROPERTY, "embedded").trim().toLowerCase(Locale.ROOT);
         switch (kind) {
             case "embedded":
-                return EmbeddedServer.start(Integer.getInteger(PORT_PROPERTY, 0));
+                return EmbeddedServer.start(Integer.getInteger(PORT_PROPERTY, 0), settings());
             case "testcontainers":
                 return ContainerServer.start();
             default:
                 throw new IllegalStateException("unknown -D" + KIND_PROPERTY + "=" + kind
                         + ": use 'embedded' (default) or 'testcontainers', or set " + URL_VARIABLE);
         }
+    }
+
+    /** The {@link #SETTINGS_PROPERTY} settings, in order; a clear error for a malformed one. */
+    static Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String value = System.getProperty(SETTINGS_PROPERTY, "").trim();
+        if (value.isEmpty()) {
+            return settings;
+        }
+        for (String pair : value.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || !pair.substring(0, eq).trim().matches("[a-z_.]+")) {
+                throw new IllegalStateException("-D" + SETTINGS_PROPERTY + ": '" + pair
+                        + "' is not name=value (e.g. fsync=on,shared_preload_libraries=pg_stat_statements)");
+            }
+            settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return settings;
     }
 
     /** A system property, else an environment variable of the same name. */
@@ -128,10 +154,15 @@ public final class TestDatabase {
         return DriverManager.getConnection(urlFor(database), role, rolePassword);
     }
 
-    synchronized void stop() {
-        if (server == null) {
+    /**
+     * Stops a server this class started (nothing for an external database); idempotent. A program
+     * run by {@code exec:java} calls it itself: its class loader is gone when shutdown hooks run.
+     */
+    public synchronized void stop() {
+        if (server == null || stopped) {
             return;
         }
+        stopped = true;
         try {
             server.close();
         } catch (Exception e) {
