@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench;
+
+import io.pgmqbus.api.BusMessageListener;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import org.jboss.ejb3.annotation.ResourceAdapter;
+
+/** Latency with wake-ups by NOTIFY (the default), 4 sessions. */
+@MessageDriven(messageListenerInterface = BusMessageListener.class, activationConfig = {
+        @ActivationConfigProperty(propertyName = "channel", propertyValue = "bench.notify"),
+        @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "4"),
+})
+@ResourceAdapter("#pgmq-bus-ra.rar")
+public class BusNotifyListener extends BusListener {
+}

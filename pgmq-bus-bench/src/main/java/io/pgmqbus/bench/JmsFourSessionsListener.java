@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.MessageListener;
+
+/** JMS throughput with four sessions. */
+@MessageDriven(messageListenerInterface = MessageListener.class, activationConfig = {
+        @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = Destinations.FOUR),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "4"),
+})
+public class JmsFourSessionsListener extends JmsListener {
+}

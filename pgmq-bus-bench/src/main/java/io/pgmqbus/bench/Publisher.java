@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench;
+
+import io.pgmqbus.api.BusConnection;
+import io.pgmqbus.api.BusConnectionFactory;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSDestinationDefinition;
+import jakarta.jms.JMSDestinationDefinitions;
+import jakarta.jms.Queue;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.UserTransaction;
+
+/**
+ * Publishes one message per JTA transaction, the way an application does: begin, publish through
+ * the bus's connection factory (or send through WildFly's pooled JMS factory, persistent), commit.
+ * The time just before the commit is recorded: latency is measured from there to onMessage.
+ */
+@Stateless
+@TransactionManagement(TransactionManagementType.BEAN)
+@JMSDestinationDefinitions({
+        @JMSDestinationDefinition(name = Destinations.LATENCY, interfaceName = "jakarta.jms.Queue",
+                destinationName = "benchLatency"),
+        @JMSDestinationDefinition(name = Destinations.ONE, interfaceName = "jakarta.jms.Queue",
+                destinationName = "benchOne"),
+        @JMSDestinationDefinition(name = Destinations.FOUR, interfaceName = "jakarta.jms.Queue",
+                destinationName = "benchFour"),
+})
+public class Publisher {
+    @Resource
+    private UserTransaction transaction;
+
+    @Resource(lookup = "java:/eis/pgmq-bus")
+    private BusConnectionFactory bus;
+
+    /** WildFly's pooled, XA-capable connection factory of the embedded Artemis. */
+    @Resource(lookup = "java:/JmsXA")
+    private ConnectionFactory jms;
+
+    @Resource(lookup = Destinations.LATENCY)
+    private Queue latencyQueue;
+
+    @Resource(lookup = Destinations.ONE)
+    private Queue oneQueue;
+
+    @Resource(lookup = Destinations.FOUR)
+    private Queue fourQueue;
+
+    /** Publishes message {@code seq} of {@code run} to {@code target} in its own transaction. */
+    public void publish(Target target, Run run, long seq) throws Exception {
+        String payload = Payload.of(run.id(), seq);
+        long begin = System.nanoTime();
+        transaction.begin();
+        try {
+            if (target.bus()) {
+                try (BusConnection c = bus.getConnection()) {
+                    c.publish(target.address(), payload);
+                }
+            } else {
+                try (JMSContext c = jms.createContext()) {
+                    c.createProducer().send(queue(target), payload);
+                }
+            }
+            run.committing(seq, System.nanoTime());
+            transaction.commit();
+        } catch (Exception | Error e) {
+            rollback();
+            run.publishFailed(seq);
+            throw e;
+        }
+        run.published(seq, begin, System.nanoTime());
+    }
+
+    private void rollback() throws SystemException {
+        int status = transaction.getStatus();
+        if (status != Status.STATUS_NO_TRANSACTION && status != Status.STATUS_COMMITTED
+                && status != Status.STATUS_ROLLEDBACK) {
+            transaction.rollback();
+        }
+    }
+
+    private Queue queue(Target target) {
+        return switch (target) {
+            case JMS_LATENCY -> latencyQueue;
+            case JMS_ONE -> oneQueue;
+            case JMS_FOUR -> fourQueue;
+            default -> throw new IllegalArgumentException(target + " is not a JMS queue");
+        };
+    }
+}

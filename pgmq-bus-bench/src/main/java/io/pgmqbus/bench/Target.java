@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench;
+
+/**
+ * Where a measurement publishes, and so which message-driven bean receives: five bus channels and
+ * three JMS queues, each with one bean of the listed configuration.
+ */
+public enum Target {
+    /** {@link BusNotifyListener}: wake-ups by NOTIFY (the default), 4 sessions. */
+    BUS_NOTIFY("bench.notify", true),
+    /** {@link BusPollListener}: notifications off, poll every 100 ms, 4 sessions. */
+    BUS_POLL("bench.poll", true),
+    /** {@link BusOneSessionListener}: maxSessions 1. */
+    BUS_ONE("bench.one", true),
+    /** {@link BusFourSessionsListener}: maxSessions 4. */
+    BUS_FOUR("bench.four", true),
+    /** {@link JmsLatencyListener}: Artemis queue, maxSession 4. */
+    JMS_LATENCY(Destinations.LATENCY, false),
+    /** {@link JmsOneSessionListener}: maxSession 1. */
+    JMS_ONE(Destinations.ONE, false),
+    /** {@link JmsFourSessionsListener}: maxSession 4. */
+    JMS_FOUR(Destinations.FOUR, false);
+
+    private final String address;
+    private final boolean bus;
+
+    Target(String address, boolean bus) {
+        this.address = address;
+        this.bus = bus;
+    }
+
+    /** The bus channel, or the JMS queue's JNDI name. */
+    public String address() {
+        return address;
+    }
+
+    public boolean bus() {
+        return bus;
+    }
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench.driver;
+
+import io.pgmqbus.bench.Target;
+import io.pgmqbus.ra.backend.SchemaInstaller;
+import io.pgmqbus.testdb.TestDatabase;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark (README, "Performance"): starts PostgreSQL and WildFly (standalone-full, with the
+ * benchmark EAR), runs every scenario for a fixed time after a warm-up, and writes
+ * {@code results.json}, {@code results.csv} and {@code plot.svg} to {@code bench.out}, with a table
+ * on stdout. Ratios are computed against baselines measured in the same run.
+ *
+ * <p>System properties (all optional): {@code bench.scenarios} (comma list of idle, raw, fanout,
+ * latency, throughput; default all), {@code bench.warmup} / {@code bench.duration} (s, default 3 /
+ * 10), {@code bench.latency.warmup} / {@code bench.latency.duration} (5 / 20), {@code bench.rate}
+ * (msg/s of the latency runs, 200), {@code bench.idle} (s, 60).
+ */
+public final class BenchRunner {
+    private static final String DATABASE = "pgmq_bench";
+    private static final String TENANT = "bench_tenant";
+    private static final String TENANT_PASSWORD = "bench-tenant";
+    private static final int[][] CONFIGS = {{1, 1}, {1, 4}, {4, 1}, {4, 4}};
+
+    private BenchRunner() {
+    }
+
+    /** What to run, and for how long (seconds). */
+    record Options(Set<String> scenarios, double warmup, double duration, double latencyWarmup,
+            double latencyDuration, int rate, double idle) {
+        static Options fromSystemProperties() {
+            return new Options(Set.of(System.getProperty("bench.scenarios", "idle,raw,fanout,latency,throughput")
+                    .replace(" ", "").split(",")),
+                    seconds("bench.warmup", "3"), seconds("bench.duration", "10"),
+                    seconds("bench.latency.warmup", "5"), seconds("bench.latency.duration", "20"),
+                    Integer.getInteger("bench.rate", 200), seconds("bench.idle", "60"));
+        }
+
+        private static double seconds(String property, String fallback) {
+            return Double.parseDouble(System.getProperty(property, fallback));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.fromSystemProperties();
+        Path out = Path.of(System.getProperty("bench.out", "target/bench"));
+
+        // durable commits (fsync on), like Artemis's journal; statement counts for the idle scenario
+        if (System.getProperty(TestDatabase.SETTINGS_PROPERTY) == null) {
+            System.setProperty(TestDatabase.SETTINGS_PROPERTY,
+                    "fsync=on,synchronous_commit=on,shared_preload_libraries=pg_stat_statements");
+        }
+        TestDatabase db = TestDatabase.get();
+        String url = prepareDatabase(db);
+        Clients.Connector owner = () -> DriverManager.getConnection(url);
+        Clients.Connector tenant = () -> DriverManager.getConnection(url.replaceAll("[?&]user=.*$", ""), TENANT, TENANT_PASSWORD);
+
+        Map<String, Object> machine = machine(owner);
+        List<Result> results = new ArrayList<>() {
+            @Override
+            public boolean add(Result r) {
+                System.out.print(new Report(machine, List.of(r)).table().lines().skip(1).findFirst().orElse("") + "\n");
+                return super.add(r);
+            }
+        };
+        Path home = Path.of(System.getProperty("jboss.home"));
+        Path deps = Path.of(System.getProperty("deps.dir"));
+        log("starting WildFly (standalone-full) from " + home);
+        try {
+            run(o, db, owner, tenant, results, home, deps, url);
+        } finally {
+            machine.put("load_end", loadAverage());
+            Report report = new Report(machine, results);
+            report.write(out);
+            System.out.println();
+            System.out.println(report.table());
+            System.out.println("results: " + out.resolve("results.json") + ", " + out.resolve("results.csv")
+                    + ", plot: " + out.resolve("plot.svg"));
+            db.stop();
+        }
+    }
+
+    private static void run(Options o, TestDatabase db, Clients.Connector owner, Clients.Connector tenant,
+            List<Result> results, Path home, Path deps, String url) throws Exception {
+        Set<String> scenarios = o.scenarios();
+        double warmup = o.warmup();
+        double duration = o.duration();
+        try (WildFly server = WildFly.start(home, Integer.getInteger("bench.port.offset", 500), Map.of(
+                "PGMQ_BUS_JDBC_URL", url, "PGMQ_BUS_ACK_MODE", "delete"))) {
+            server.deploy(deps.resolve("pgmq-bus-ra.rar"), deps.resolve("pgmq-bus-api.jar"),
+                    Path.of(System.getProperty("bench.war")), Duration.ofMinutes(3));
+            log("deployed; server log: " + server.log());
+
+            if (scenarios.contains("idle")) {
+                server.cli(IdleCost.STOPPED.stream().map(b -> WildFly.bean(b) + ":stop-delivery").toList());
+                log("5 idle: " + o.idle() + " s with one idle activation");
+                results.add(loaded(() -> new IdleCost(() -> db.connect(), DATABASE).measure(o.idle())));
+                server.cli(IdleCost.STOPPED.stream().map(b -> WildFly.bean(b) + ":start-delivery").toList());
+            }
+            RawPgmq raw = new RawPgmq(owner);
+            if (scenarios.contains("raw") || scenarios.contains("throughput") || scenarios.contains("fanout")) {
+                for (int clients : new int[] {1, 4}) {
+                    log("1 raw: send, " + clients + " clients");
+                    results.add(loaded(() -> raw.send(clients, warmup, duration)));
+                }
+            }
+            if (scenarios.contains("fanout")) {
+                FanOut fanOut = new FanOut(owner, tenant);
+                for (boolean isolated : new boolean[] {false, true}) {
+                    Result one = null;
+                    for (int subscribers : new int[] {1, 4, 16}) {
+                        log("4 fan-out: " + (isolated ? "isolated" : "direct") + ", " + subscribers + " subscribers");
+                        Result r = loaded(() -> fanOut.run(isolated, subscribers, warmup, duration));
+                        one = one == null ? r : one;
+                        r.put("ratio_to_1_subscriber", Result.round(one.number("publishes_per_s") / r.number("publishes_per_s"), 2));
+                        results.add(r);
+                    }
+                }
+            }
+            if (scenarios.contains("latency")) {
+                for (Target t : List.of(Target.BUS_NOTIFY, Target.BUS_POLL, Target.JMS_LATENCY)) {
+                    log("2/6 latency: " + t + " at " + o.rate() + " msg/s");
+                    results.add(loaded(() -> latency(server, t, o.rate(), o.latencyWarmup(), o.latencyDuration())));
+                }
+            }
+            if (scenarios.contains("throughput")) {
+                for (int[] pc : CONFIGS) {
+                    log("1 raw: pipeline " + pc[0] + " x " + pc[1]);
+                    Result ceiling = loaded(() -> raw.pipeline(pc[0], pc[1], warmup, duration));
+                    results.add(ceiling);
+                    for (boolean bus : new boolean[] {true, false}) {
+                        log("3/6 throughput: " + (bus ? "bus " : "JMS ") + pc[0] + " x " + pc[1]);
+                        Result r = loaded(() -> throughput(server, bus, pc[0], pc[1], warmup, duration));
+                        r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / ceiling.number("msgs_per_s"), 2));
+                        results.add(r);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Result latency(WildFly server, Target target, int rate, double warmup, double duration) throws Exception {
+        JsonObject r = server.post("latency?target=" + target + "&rate=" + rate + "&warmup=" + warmup + "&duration=" + duration);
+        String name = switch (target) {
+            case BUS_NOTIFY -> "bus, NOTIFY wake-up";
+            case BUS_POLL -> "bus, notifications off (poll 100 ms)";
+            default -> "JMS, Artemis in WildFly, persistent";
+        };
+        Result result = new Result(target.bus() ? "2 latency" : "6 JMS latency", name).put("rate", rate);
+        result.samplesMicros = longs(r.getJsonArray("latencyMicros"));
+        return counts(result.latencies("latency_", result.samplesMicros)
+                .latencies("publish_commit_", longs(r.getJsonArray("publishMicros"))), r);
+    }
+
+    private static Result throughput(WildFly server, boolean bus, int publishers, int sessions, double warmup,
+            double duration) throws Exception {
+        Target target = sessions == 1 ? (bus ? Target.BUS_ONE : Target.JMS_ONE) : (bus ? Target.BUS_FOUR : Target.JMS_FOUR);
+        JsonObject r = server.post("throughput?target=" + target + "&publishers=" + publishers + "&warmup=" + warmup
+                + "&duration=" + duration);
+        double seconds = r.getJsonNumber("windowSeconds").doubleValue();
+        Result result = new Result(bus ? "3 throughput" : "6 JMS thrput", (bus ? "bus, " : "JMS, ") + publishers
+                + " publisher" + (publishers > 1 ? "s" : "") + " x " + sessions + " session" + (sessions > 1 ? "s" : ""))
+                .put("producers", publishers).put("consumers", sessions)
+                .put("msgs_per_s", Result.round(r.getJsonNumber("acknowledgedInWindow").longValue() / seconds, 1))
+                .put("published_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1));
+        return counts(result, r);
+    }
+
+    private static Result counts(Result result, JsonObject r) {
+        return result.put("published", r.getJsonNumber("published").longValue())
+                .put("acknowledged", r.getJsonNumber("acknowledged").longValue())
+                .put("lost", r.getJsonNumber("lost").longValue())
+                .put("redelivered", r.getJsonNumber("redelivered").longValue())
+                .put("failed_publishes", r.getJsonNumber("failedPublishes").longValue());
+    }
+
+    private static long[] longs(JsonArray a) {
+        long[] v = new long[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.getJsonNumber(i).longValue();
+        }
+        return v;
+    }
+
+    interface Measurement {
+        Result run() throws Exception;
+    }
+
+    /** Runs a measurement and notes the machine's load average after it. */
+    private static Result loaded(Measurement m) throws Exception {
+        Result r = m.run();
+        return r.put("load1", loadAverage());
+    }
+
+    /**
+     * Creates the benchmark database (embedded server) with the bus installed and a tenant role
+     * for the isolated backend; returns its JDBC URL with the credentials in it (for the server).
+     */
+    private static String prepareDatabase(TestDatabase db) throws SQLException {
+        String given = System.getProperty(TestDatabase.URL_VARIABLE, System.getenv(TestDatabase.URL_VARIABLE));
+        boolean external = given != null && !given.isBlank();
+        String url = external ? db.jdbcUrl() : db.urlFor(DATABASE);
+        if (!external) {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+                st.execute("CREATE DATABASE " + DATABASE);
+            }
+        }
+        if (db.user() != null && !url.contains("user=")) {
+            url += (url.contains("?") ? "&" : "?") + "user=" + db.user() + (db.password() == null ? "" : "&password=" + db.password());
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            new SchemaInstaller().install(c);
+            st.execute("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + TENANT + "') THEN "
+                    + "CREATE ROLE " + TENANT + " LOGIN PASSWORD '" + TENANT_PASSWORD + "'; END IF; END$$");
+            st.execute("GRANT pgmq_bus_client TO " + TENANT);
+        }
+        return url;
+    }
+
+    private static Map<String, Object> machine(Clients.Connector db) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("date", OffsetDateTime.now().withNano(0).toString());
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("memory_gb", Math.round(memoryBytes() / 1e9));
+        m.put("load_start", loadAverage());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        try (Connection c = db.open(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit'),"
+                     + " (SELECT extversion FROM pg_extension WHERE extname = 'pgmq')")) {
+            rs.next();
+            m.put("postgresql", rs.getString(1));
+            m.put("fsync", rs.getString(2));
+            m.put("synchronous_commit", rs.getString(3));
+            m.put("pgmq", rs.getString(4) == null ? "pgmq-bus compat install (sql/001)" : "extension " + rs.getString(4));
+        }
+        m.put("wildfly", Path.of(System.getProperty("jboss.home")).getFileName().toString() + ", standalone-full");
+        m.put("ack_mode", "delete (raw baseline deletes too)");
+        return m;
+    }
+
+    private static long memoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private static void log(String what) {
+        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + what);
+    }
+}

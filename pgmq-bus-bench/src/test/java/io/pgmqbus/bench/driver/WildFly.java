@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.bench.driver;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The WildFly the build unpacked, run in its {@code standalone-full} configuration (Artemis
+ * embedded, for the JMS side of the comparison), with the benchmark EAR deployed through the
+ * deployment scanner; the driver talks to it over HTTP and, for management operations, jboss-cli.
+ */
+final class WildFly implements AutoCloseable {
+    static final String EAR = "pgmq-bus-bench.ear";
+
+    private final Path home;
+    private final int offset;
+    private final Process process;
+    private final Path log;
+    /** HTTP/1.1: a measurement request lasts up to a minute, which Undertow's HTTP/2 upgrade cuts short. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private WildFly(Path home, int offset, Process process, Path log) {
+        this.home = home;
+        this.offset = offset;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Boots the server with {@code properties} as system properties (the adapter's database settings). */
+    static WildFly start(Path home, int offset, Map<String, String> properties) throws IOException {
+        Path deployments = home.resolve("standalone/deployments");
+        try (var old = Files.list(deployments)) {
+            for (Path p : old.filter(p -> p.getFileName().toString().startsWith(EAR)).toList()) {
+                Files.delete(p);
+            }
+        }
+        // messages a previous run left in Artemis's journal would only slow this one down
+        deleteTree(home.resolve("standalone/data/activemq"));
+        Path log = home.resolve("standalone/log/bench-console.log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
+                "-c", "standalone-full.xml", "-Djboss.socket.binding.port-offset=" + offset));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new WildFly(home, offset, process, log);
+    }
+
+    /** Writes the benchmark EAR (adapter, API in lib/, the web module) into the deployment scanner's folder and waits for it. */
+    void deploy(Path rar, Path api, Path war, Duration timeout) throws IOException, InterruptedException {
+        Path deployments = home.resolve("standalone/deployments");
+        Path staged = Files.createTempFile("pgmq-bus-bench", ".ear");
+        try (OutputStream out = Files.newOutputStream(staged); ZipOutputStream zip = new ZipOutputStream(out)) {
+            add(zip, "pgmq-bus-ra.rar", rar);
+            add(zip, "lib/pgmq-bus-api.jar", api);
+            add(zip, "pgmq-bus-bench.war", war);
+        }
+        Files.move(staged, deployments.resolve(EAR));
+        Path deployed = deployments.resolve(EAR + ".deployed");
+        Path failed = deployments.resolve(EAR + ".failed");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(deployed)) {
+            if (Files.exists(failed) || !process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the benchmark EAR did not deploy; see " + log
+                        + (Files.exists(failed) ? ": " + Files.readString(failed) : ""));
+            }
+            Thread.sleep(200);
+        }
+        String pong = get("ping");
+        if (!"ok".equals(pong)) {
+            throw new IllegalStateException("the benchmark application answered '" + pong + "' to ping");
+        }
+    }
+
+    private static void add(ZipOutputStream zip, String name, Path file) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        Files.copy(file, zip);
+        zip.closeEntry();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + (8080 + offset) + "/pgmq-bus-bench/api/bench/" + path);
+    }
+
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : "HTTP " + r.statusCode();
+    }
+
+    /** Runs one measurement in the server; fails with the server's answer when it is not 200. */
+    JsonObject post(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(pathAndQuery))
+                        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("POST " + pathAndQuery + ": HTTP " + r.statusCode() + " " + r.body()
+                    + " (server log: " + log + ")");
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    /** jboss-cli commands (no commas in them) against this server's management port (local authentication). */
+    String cli(List<String> commands) throws IOException, InterruptedException {
+        String command = String.join(",", commands);
+        Process p = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=localhost:" + (9990 + offset), "--commands=" + command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0 || out.contains("\"outcome\" => \"failed\"")) {
+            throw new IllegalStateException("jboss-cli " + command + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** The management address of a bean of the benchmark's web module. */
+    static String bean(String name) {
+        return "/deployment=" + EAR + "/subdeployment=pgmq-bus-bench.war/subsystem=ejb3/message-driven-bean=" + name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (process.waitFor(60, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
