@@ -120,6 +120,44 @@ class InboundDeliveryTest {
     }
 
     @Test
+    void messagesReadAheadOfABusySessionAreHandedBackWhenTheActivationStops() throws Exception {
+        String channel = channel("ahead");
+        CountDownLatch proceed = new CountDownLatch(1);
+        PgmqBusActivationSpec spec = bus.spec(channel, s -> {
+            s.setSubscription("worker");
+            s.setMaxSessions(1);
+        });
+        RecordingEndpointFactory mdb = bus.activate(spec, false, (m, d) -> {
+            try {
+                assertTrue(proceed.await(20, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        String queue = subscriptionOf(channel).queueName();
+        try (BusConnection c = bus.factory.getConnection()) {
+            c.publishBatch(channel, List.of("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}", "{\"n\": 4}", "{\"n\": 5}"));
+        }
+        Await.until(WAIT, "the first delivery", () -> mdb.received.size(), n -> n == 1);
+        assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + queue + " WHERE vt <= clock_timestamp()"),
+                "one read took all five: one in delivery, four waiting for the session");
+
+        Thread stopper = new Thread(() -> bus.ra.endpointDeactivation(mdb, spec));
+        stopper.start();
+        // removed from the adapter and waiting (with a time limit) for the delivery: the stop has begun
+        Await.until(WAIT, "the deactivation waiting for the delivery",
+                () -> bus.ra.activations().isEmpty() && stopper.getState() == Thread.State.TIMED_WAITING, done -> done);
+        proceed.countDown();
+        stopper.join(30_000);
+        assertFalse(stopper.isAlive(), "deactivation ended");
+        assertEquals(1, mdb.received.size(), "nothing delivered after the stop began");
+        assertEquals(4, count("SELECT count(*) FROM pgmq.q_" + queue + " WHERE vt <= clock_timestamp()"),
+                "the four read ahead are visible again at once, not after the 30 s visibility timeout");
+        assertEquals(4, count("SELECT count(*) FROM pgmq.q_" + queue), "the delivered one was acknowledged");
+    }
+
+    @Test
     void redeliversAfterTheListenerThrowsUntilItSucceeds() throws Exception {
         String channel = channel("retry");
         AtomicInteger calls = new AtomicInteger();

@@ -13,8 +13,11 @@ import jakarta.resource.spi.work.WorkException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -37,7 +40,13 @@ public final class Activation {
     private final Set<String> types;
     private final boolean transacted;
     private final ReaderWork reader;
+    /** Messages read beyond the free sessions, for the next session that frees up (at most batchSize). */
+    private final Queue<Prefetched> prefetched = new ConcurrentLinkedQueue<>();
     private volatile Subscription subscription;
+
+    /** A message read but not yet delivered, and when it was read. */
+    record Prefetched(Subscription subscription, QueuedMessage message, long readAtNanos) {
+    }
 
     public Activation(PgmqBusActivationSpec spec, MessageEndpointFactory factory, InboundContext context)
             throws ResourceException {
@@ -114,6 +123,7 @@ public final class Activation {
             LOG.warning("pgmq-bus: deliveries of " + factory.getActivationName() + " still running after "
                     + millis + " ms; their messages come back after the visibility timeout");
         }
+        handBackPrefetched();
         Subscription s = subscription;
         if (s != null) {
             context.wakeUps().unregister(s.queueName());
@@ -167,6 +177,52 @@ public final class Activation {
 
     void deliveryFinished() {
         sessions.release();
+    }
+
+    /** Keeps a message that was read while every session was busy, for the next session that frees up. */
+    void prefetch(Subscription s, QueuedMessage m) {
+        prefetched.add(new Prefetched(s, m, System.nanoTime()));
+    }
+
+    boolean hasPrefetched() {
+        return !prefetched.isEmpty();
+    }
+
+    /**
+     * The next prefetched message to deliver, or null when there is none or the activation is
+     * stopping. One that waited more than half its visibility timeout is handed back instead: it
+     * may soon be visible to other readers again, and a delivery now could overlap theirs.
+     */
+    Prefetched nextPrefetched() {
+        long limit = TimeUnit.SECONDS.toNanos(spec.getVisibilityTimeout()) / 2;
+        for (Prefetched p = reader.stopping() ? null : prefetched.poll(); p != null; p = prefetched.poll()) {
+            if (System.nanoTime() - p.readAtNanos() < limit) {
+                return p;
+            }
+            handBack(p.subscription(), List.of(p.message()));
+        }
+        return null;
+    }
+
+    private void handBackPrefetched() {
+        for (Prefetched p = prefetched.poll(); p != null; p = prefetched.poll()) {
+            handBack(p.subscription(), List.of(p.message()));
+        }
+    }
+
+    /** Makes messages that were read but will not be delivered now visible again at once. */
+    void handBack(Subscription s, List<QueuedMessage> messages) {
+        try {
+            withConnection(c -> {
+                for (QueuedMessage m : messages) {
+                    context.backend().release(c, s, m.msgId(), 0);
+                }
+                return null;
+            });
+        } catch (BusException e) {
+            LOG.warning("pgmq-bus: could not hand back " + messages.size() + " read messages of queue " + s.queueName()
+                    + "; they come back after their visibility timeout: " + e.getMessage());
+        }
     }
 
     /** Acknowledges, hands back for retry, or dead-letters a message, outside any transaction. */

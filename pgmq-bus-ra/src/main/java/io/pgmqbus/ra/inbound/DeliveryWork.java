@@ -42,10 +42,14 @@ final class DeliveryWork implements Work {
         this.queued = queued;
     }
 
+    /** Delivers this message, then any prefetched ones (same session, same thread), then frees the session. */
     @Override
     public void run() {
         try {
             deliver();
+            for (Activation.Prefetched p = activation.nextPrefetched(); p != null; p = activation.nextPrefetched()) {
+                new DeliveryWork(activation, p.subscription(), p.message()).deliver();
+            }
         } finally {
             activation.deliveryFinished();
         }

@@ -32,7 +32,7 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     private String subscription;
     @ConfigProperty(description = "Seconds a read message stays invisible to other readers while it is handled.", defaultValue = "30")
     private Integer visibilityTimeout = 30;
-    @ConfigProperty(description = "Most messages read at once.", defaultValue = "10")
+    @ConfigProperty(description = "Most messages read at once; those beyond the free sessions wait in memory for the next free one (at most half the visibility timeout, then they are handed back).", defaultValue = "10")
     private Integer batchSize = 10;
     @ConfigProperty(description = "Poll interval in milliseconds when wake-up notifications are off or unavailable.", defaultValue = "100")
     private Integer pollIntervalMs = 100;

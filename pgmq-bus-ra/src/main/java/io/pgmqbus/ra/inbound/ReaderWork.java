@@ -13,9 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The reader loop of one activation, run as container {@link Work}. It reads only as many messages
- * as it has free sessions for (a message never waits, invisible, for a thread), then waits on the
- * client side — for a wake-up from the LISTEN connection, or at most {@code maxPollSeconds} (the
+ * The reader loop of one activation, run as container {@link Work}. It reads when a session is
+ * free, up to {@code batchSize} messages (those beyond the free sessions wait in memory, see
+ * {@link Activation#nextPrefetched()}), then waits on the client side — for a wake-up from the LISTEN connection, or at most {@code maxPollSeconds} (the
  * poll interval when notifications are off or down). A database outage is logged once and retried
  * with back-off; the loop never dies of an exception.
  */
@@ -37,7 +37,7 @@ final class ReaderWork implements Work {
         return waiter;
     }
 
-    private boolean stopping() {
+    boolean stopping() {
         return stopping.getCount() == 0;
     }
 
@@ -66,26 +66,50 @@ final class ReaderWork implements Work {
         }
     }
 
+    /**
+     * One round: messages read before go to free sessions first; then up to {@code batchSize} are
+     * read, those beyond the free sessions kept for the next session that frees up (a finished
+     * delivery takes the next one itself, without a new read or a new work).
+     */
     private void readOnce() throws InterruptedException, WorkException {
         Subscription s = activation.joined();
-        int capacity = freeSessions();
-        if (capacity == 0) {
+        if (freeSessions() == 0) {
+            return;
+        }
+        while (activation.hasPrefetched()) {
+            if (!activation.sessions().tryAcquire()) {
+                return; // every session busy: they take the prefetched messages themselves
+            }
+            Activation.Prefetched p = activation.nextPrefetched();
+            if (p == null) {
+                activation.sessions().release();
+                break;
+            }
+            activation.dispatch(p.subscription(), p.message());
+        }
+        if (stopping()) {
             return;
         }
         PgmqBusActivationSpec spec = activation.spec();
-        int wanted = Math.min(spec.getBatchSize(), capacity);
+        int wanted = spec.getBatchSize();
         List<QueuedMessage> batch = activation.withConnection(
                 c -> activation.context().backend().read(c, s, spec.getVisibilityTimeout(), wanted));
         outage.succeeded();
         for (int i = 0; i < batch.size(); i++) {
             QueuedMessage m = batch.get(i);
-            if (stopping() || !activation.sessions().tryAcquire()) {
-                handBack(s, batch.subList(i, batch.size()));
+            if (stopping()) {
+                activation.handBack(s, batch.subList(i, batch.size()));
                 return;
             }
-            activation.dispatch(s, m);
+            if (activation.sessions().tryAcquire()) {
+                activation.dispatch(s, m);
+            } else {
+                activation.prefetch(s, m);
+            }
         }
-        if (batch.size() < wanted) {
+        // with messages kept, the next round starts as soon as a session is free (it may have
+        // freed up between the last tryAcquire and the prefetch, without seeing the message)
+        if (batch.size() < wanted && !activation.hasPrefetched()) {
             waiter.await(waitMillis());
         }
     }
@@ -103,16 +127,6 @@ final class ReaderWork implements Work {
         PgmqBusActivationSpec spec = activation.spec();
         boolean notified = Boolean.TRUE.equals(spec.getNotifications()) && activation.context().wakeUps().listening();
         return notified ? spec.getMaxPollSeconds() * 1000L : spec.getPollIntervalMs();
-    }
-
-    /** Makes messages that were read but will not be delivered now visible again at once. */
-    private void handBack(Subscription s, List<QueuedMessage> messages) {
-        activation.withConnection(c -> {
-            for (QueuedMessage m : messages) {
-                activation.context().backend().release(c, s, m.msgId(), 0);
-            }
-            return null;
-        });
     }
 
     @Override
