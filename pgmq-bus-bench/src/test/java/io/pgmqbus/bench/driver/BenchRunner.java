@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * The benchmark (README, "Performance"): starts PostgreSQL and WildFly (standalone-full, with the
  * benchmark EAR), runs every scenario for a fixed time after a warm-up, and writes
- * {@code results.json}, {@code results.csv} and {@code plot.svg} to {@code bench.out}, with a table
+ * {@code results.json}, {@code results.csv} and {@code plot.png} to {@code bench.out}, with a table
  * on stdout. Ratios are computed against baselines measured in the same run.
  *
  * <p>System properties (all optional): {@code bench.scenarios} (comma list of idle, raw, fanout,
@@ -91,7 +91,7 @@ public final class BenchRunner {
             System.out.println();
             System.out.println(report.table());
             System.out.println("results: " + out.resolve("results.json") + ", " + out.resolve("results.csv")
-                    + ", plot: " + out.resolve("plot.svg"));
+                    + ", plot: " + out.resolve("plot.png"));
             db.stop();
         }
     }
