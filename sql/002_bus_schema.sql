@@ -221,10 +221,11 @@ $$;
 -- name as payload (independent of PGMQ's enable_notify_insert, which PGMQ 1.5.1 lacks). NOTIFY is
 -- delivered at commit, and identical notifications of one transaction are folded into one.
 --
--- PostgreSQL refuses to PREPARE (two-phase commit) a transaction that ran NOTIFY. A publisher in
--- an XA branch therefore sets pgmq_bus.notify = 'off' for its transaction
--- (set_config('pgmq_bus.notify', 'off', true)) and wakes the readers after the commit instead,
--- with pg_notify itself (direct) or bus_wake (isolated).
+-- PostgreSQL refuses to PREPARE (two-phase commit) a transaction that ran NOTIFY. A connection
+-- that publishes in XA branches therefore sets pgmq_bus.notify = 'off' for its session
+-- (set_config('pgmq_bus.notify', 'off', false)) and wakes the readers itself, with pg_notify
+-- (direct) or bus_wake (isolated): inside the transaction just before a one-phase commit, or
+-- right after a two-phase commit.
 -- ---------------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION pgmq_bus.notify_insert()

@@ -6,8 +6,8 @@ import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * pgjdbc's XA resource with hooks at the points the adapter cares about (branch started,
- * committed, rolled back). Never joined with another branch: pgjdbc supports no TMJOIN across
+ * pgjdbc's XA resource with hooks at the points the adapter cares about (branch starting and
+ * started, about to commit in one phase, committed, rolled back). Never joined with another branch: pgjdbc supports no TMJOIN across
  * connections, so {@link #isSameRM} is true only for itself.
  */
 public abstract class ForwardingXAResource implements XAResource {
@@ -17,8 +17,19 @@ public abstract class ForwardingXAResource implements XAResource {
         this.delegate = delegate;
     }
 
+    /** Before a new branch starts (not a join or resume): the connection is outside any transaction. */
+    protected void starting() throws XAException {
+    }
+
     /** After a new branch started (not a join or resume). */
     protected void started() throws XAException {
+    }
+
+    /**
+     * Before a one-phase commit, still inside the branch's transaction. When it throws, the branch
+     * is rolled back and the exception (an {@code XA_RB*} code) goes to the transaction manager.
+     */
+    protected void committingOnePhase() throws XAException {
     }
 
     /** After the branch committed (one or two phase, or a read-only prepare). */
@@ -31,6 +42,9 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public void start(Xid xid, int flags) throws XAException {
+        if (flags == TMNOFLAGS) {
+            starting();
+        }
         delegate.start(xid, flags);
         if (flags == TMNOFLAGS) {
             started();
@@ -53,6 +67,14 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
+        if (onePhase) {
+            try {
+                committingOnePhase();
+            } catch (XAException e) {
+                rollback(xid);
+                throw e;
+            }
+        }
         delegate.commit(xid, onePhase);
         committed();
     }

@@ -112,6 +112,67 @@ class OutboundConnectionTest {
     }
 
     @Test
+    void aOnePhaseCommitWakesReadersWithTheCommitAndARolledBackOneNever() throws Exception {
+        String channel = channel("xa_1pc");
+        Subscription s = direct.join(db, channel, null, "test", 60);
+        try (Connection listener = TestDatabase.get().connect(); Statement st = listener.createStatement()) {
+            st.execute("LISTEN pgmq_bus");
+            try (BusConnection c = bus.factory.getConnection()) {
+                XAResource xa = bus.cm.live.get(0).getXAResource();
+                Xid rolledBack = new TestXid("1pc-rb-" + channel);
+                xa.start(rolledBack, XAResource.TMNOFLAGS);
+                c.publish(channel, "{\"n\": 1}");
+                xa.end(rolledBack, XAResource.TMSUCCESS);
+                xa.rollback(rolledBack);
+                assertEquals(List.of(), Notified.queues(listener, 300), "a rolled-back branch wakes nobody");
+
+                Xid xid = new TestXid("1pc-" + channel);
+                xa.start(xid, XAResource.TMNOFLAGS);
+                c.publish(channel, "{\"n\": 2}");
+                xa.end(xid, XAResource.TMSUCCESS);
+                assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
+                xa.commit(xid, true);
+            }
+            List<String> woken = io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), "the wake-up",
+                    () -> Notified.queues(listener, 100), n -> !n.isEmpty());
+            assertEquals(List.of(s.queueName()), woken);
+        }
+        assertEquals(List.of("{\"n\": 2}"), read(s).stream().map(QueuedMessage::message).toList());
+    }
+
+    @Test
+    void aConnectionBackFromAnXaBranchWakesReadersInAutoCommitAndInLocalTransactions() throws Exception {
+        String channel = channel("xa_then_auto");
+        Subscription s = direct.join(db, channel, null, "test", 60);
+        try (Connection listener = TestDatabase.get().connect(); Statement st = listener.createStatement()) {
+            st.execute("LISTEN pgmq_bus");
+            try (BusConnection c = bus.factory.getConnection()) {
+                XAResource xa = bus.cm.live.get(0).getXAResource();
+                Xid xid = new TestXid("auto-" + channel);
+                xa.start(xid, XAResource.TMNOFLAGS);
+                c.publish(channel, "{\"n\": 1}");
+                xa.end(xid, XAResource.TMSUCCESS);
+                assertEquals(XAResource.XA_OK, xa.prepare(xid));
+                xa.commit(xid, false);
+                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
+                        "the wake-up after the two-phase commit", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+
+                c.publish(channel, "{\"n\": 2}");
+                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
+                        "the wake-up of an auto-commit publish", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+
+                LocalTransaction tx = bus.cm.live.get(0).getLocalTransaction();
+                tx.begin();
+                c.publish(channel, "{\"n\": 3}");
+                tx.commit();
+                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
+                        "the wake-up of a local transaction", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+            }
+        }
+        assertEquals(3, read(s).size());
+    }
+
+    @Test
     void aLocalTransactionCommitsOrRollsBackThePublish() throws Exception {
         String channel = channel("local_tx");
         Subscription s = direct.join(db, channel, null, "test", 60);

@@ -43,13 +43,14 @@ public interface PgmqBackend {
     List<Long> publishBatch(Connection c, String channel, List<String> messages, String headers);
 
     /**
-     * Keeps this transaction's sends from notifying readers: PostgreSQL refuses to PREPARE a
-     * transaction that ran NOTIFY, so a two-phase (XA) branch must wake readers after its commit
-     * instead, with {@link #wake}.
+     * Turns the trigger's wake-ups on or off for the rest of this connection's session (outside a
+     * transaction; inside one, a rollback undoes it). PostgreSQL refuses to PREPARE a transaction
+     * that ran NOTIFY, so a connection that publishes in XA branches turns them off and wakes
+     * readers itself with {@link #wake}.
      */
-    void suppressNotifications(Connection c);
+    void sessionNotifications(Connection c, boolean on);
 
-    /** Wakes the readers of every subscription of the channel (after a commit that suppressed it). */
+    /** Wakes the readers of every subscription of the channel: at this transaction's commit, or at once in auto-commit. */
     void wake(Connection c, String channel);
 
     /**

@@ -65,9 +65,9 @@ abstract class SqlBackend implements PgmqBackend {
     }
 
     @Override
-    public void suppressNotifications(Connection c) {
-        single(c, "suppressing wake-ups in a two-phase transaction",
-                "SELECT set_config('pgmq_bus.notify', 'off', true)", ps -> { }, rs -> rs.getString(1));
+    public void sessionNotifications(Connection c, boolean on) {
+        single(c, "turning wake-ups " + (on ? "on" : "off"), "SELECT set_config('pgmq_bus.notify', ?, false)",
+                ps -> ps.setString(1, on ? "on" : "off"), rs -> rs.getString(1));
     }
 
     static long onlyId(List<Long> ids, String channel, String subscription) {

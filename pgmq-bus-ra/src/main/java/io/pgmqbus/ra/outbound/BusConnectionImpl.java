@@ -47,7 +47,7 @@ final class BusConnectionImpl implements BusConnection {
 
     @Override
     public List<Long> publish(String channel, String type, Object payload, Map<String, String> headers, Duration delay) {
-        PgmqBusManagedConnection current = open();
+        PgmqBusManagedConnection current = openForPublishing();
         int delaySeconds = delay == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, delay.toSeconds()));
         try {
             List<Long> ids = backend().publish(current.connection(), channel, Json.payload(payload),
@@ -61,7 +61,7 @@ final class BusConnectionImpl implements BusConnection {
 
     @Override
     public List<Long> publishBatch(String channel, List<?> payloads) {
-        PgmqBusManagedConnection current = open();
+        PgmqBusManagedConnection current = openForPublishing();
         List<String> messages = new ArrayList<>(payloads.size());
         for (Object payload : payloads) {
             messages.add(Json.payload(payload));
@@ -77,7 +77,7 @@ final class BusConnectionImpl implements BusConnection {
 
     @Override
     public long send(String channel, String subscription, Object payload) {
-        PgmqBusManagedConnection current = open();
+        PgmqBusManagedConnection current = openForPublishing();
         try {
             long id = backend().sendToSubscription(current.connection(), channel, subscription, Json.payload(payload),
                     headers(channel, null, null));
@@ -96,6 +96,16 @@ final class BusConnectionImpl implements BusConnection {
 
     private PgmqBackend backend() {
         return ra.busBackend();
+    }
+
+    private PgmqBusManagedConnection openForPublishing() {
+        PgmqBusManagedConnection current = open();
+        try {
+            current.publishingOutsideBranch();
+        } catch (BusException e) {
+            throw current.failed(e);
+        }
+        return current;
     }
 
     private PgmqBusManagedConnection open() {

@@ -24,8 +24,11 @@ final class BusLocalTransaction implements LocalTransaction {
     @Override
     public void begin() throws ResourceException {
         try {
+            mc.publishingOutsideBranch();
             mc.connection().setAutoCommit(false);
             active = true;
+        } catch (io.pgmqbus.api.BusException e) {
+            throw new ResourceException("pgmq-bus: cannot begin a local transaction: " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new ResourceException("pgmq-bus: cannot begin a local transaction: " + e.getMessage(), e);
         }

@@ -38,9 +38,11 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     private final Set<BusConnectionImpl> handles = new CopyOnWriteArraySet<>();
     private final BusLocalTransaction localTransaction;
     private final XAResource xaResource;
-    /** Channels published to in the running XA branch, woken after it commits. */
+    /** Channels published to in the running XA branch, woken with or after its commit. */
     private final Set<String> wakeAfterCommit = new java.util.LinkedHashSet<>();
     private volatile boolean inBranch;
+    /** Whether the trigger's wake-ups are on in this connection's session; null: not known. */
+    private volatile Boolean notifying;
     private PrintWriter logWriter;
 
     PgmqBusManagedConnection(PgmqBusManagedConnectionFactory factory) throws ResourceException {
@@ -59,15 +61,47 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         }
     }
 
-    void branchStarted() {
-        factory.adapterOrNull().busBackend().suppressNotifications(connection);
+    /**
+     * Before an XA branch starts, outside any transaction: the trigger's wake-ups go off for this
+     * session (a branch that ran NOTIFY could not be prepared); the branch wakes readers itself.
+     */
+    void branchStarting() {
+        sessionNotifications(false);
         synchronized (wakeAfterCommit) {
             wakeAfterCommit.clear();
         }
         inBranch = true;
     }
 
-    /** Remembers a channel published to; in a two-phase branch its readers are woken after the commit. */
+    /**
+     * Before a publish outside an XA branch (auto-commit or a local transaction, which are never
+     * prepared): the trigger's wake-ups are on again, delivered with the commit.
+     */
+    void publishingOutsideBranch() {
+        if (!inBranch) {
+            sessionNotifications(true);
+        }
+    }
+
+    /**
+     * Switches the trigger's wake-ups for this connection's session, only when they are not already
+     * so: one statement when the connection changes between XA and other use, none otherwise. Run
+     * outside a transaction, so that no rollback undoes it; inside one, the state is asked again next time.
+     */
+    private void sessionNotifications(boolean on) {
+        if (notifying != null && notifying == on) {
+            return;
+        }
+        notifying = null;
+        factory.adapterOrNull().busBackend().sessionNotifications(connection, on);
+        try {
+            notifying = connection.getAutoCommit() ? on : null;
+        } catch (SQLException e) {
+            notifying = null;
+        }
+    }
+
+    /** Remembers a channel published to; in an XA branch its readers are woken at or after the commit. */
     void published(String channel) {
         if (inBranch) {
             synchronized (wakeAfterCommit) {
@@ -76,8 +110,22 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         }
     }
 
+    /**
+     * Just before a one-phase commit, inside the branch: wakes the readers of every channel the
+     * branch published to. The notifications are delivered by the commit itself (none after a
+     * rollback), and no transaction of their own is needed.
+     */
+    void committingOnePhase() {
+        wakeReaders(false);
+    }
+
     void branchCommitted() {
         inBranch = false;
+        wakeReaders(true);
+    }
+
+    /** Wakes the readers of the channels published to; after a commit a failure only delays them. */
+    private void wakeReaders(boolean afterCommit) {
         List<String> channels;
         synchronized (wakeAfterCommit) {
             channels = List.copyOf(wakeAfterCommit);
@@ -87,6 +135,9 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
             try {
                 factory.adapterOrNull().busBackend().wake(connection, channel);
             } catch (BusException e) {
+                if (!afterCommit) {
+                    throw e;
+                }
                 LOG.fine(() -> "pgmq-bus: waking the readers of channel '" + channel + "' failed; they find the"
                         + " messages at their next poll: " + e.getMessage());
             }

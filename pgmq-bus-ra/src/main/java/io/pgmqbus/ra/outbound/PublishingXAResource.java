@@ -7,8 +7,9 @@ import javax.transaction.xa.XAResource;
 
 /**
  * A managed connection's XA resource, plus what PostgreSQL needs for wake-ups: a transaction that
- * ran NOTIFY cannot be prepared, so a branch starts with notifications suppressed and the readers
- * of every channel it published to are woken right after it commits.
+ * ran NOTIFY cannot be prepared, so a branch publishes with the trigger's wake-ups off and wakes
+ * the readers itself — inside the transaction just before a one-phase commit (delivered with the
+ * commit, no extra transaction), or right after a two-phase commit.
  */
 final class PublishingXAResource extends ForwardingXAResource {
     private final PgmqBusManagedConnection mc;
@@ -19,14 +20,20 @@ final class PublishingXAResource extends ForwardingXAResource {
     }
 
     @Override
-    protected void started() throws XAException {
+    protected void starting() throws XAException {
         try {
-            mc.branchStarted();
+            mc.branchStarting();
         } catch (RuntimeException e) {
-            XAException x = new XAException("pgmq-bus: cannot prepare the branch for publishing: " + e.getMessage());
-            x.errorCode = XAException.XAER_RMFAIL;
-            x.initCause(e);
-            throw x;
+            throw xaException(XAException.XAER_RMFAIL, "cannot prepare the branch for publishing", e);
+        }
+    }
+
+    @Override
+    protected void committingOnePhase() throws XAException {
+        try {
+            mc.committingOnePhase();
+        } catch (RuntimeException e) {
+            throw xaException(XAException.XA_RBCOMMFAIL, "cannot wake the readers inside the transaction; it is rolled back", e);
         }
     }
 
@@ -38,5 +45,12 @@ final class PublishingXAResource extends ForwardingXAResource {
     @Override
     protected void rolledBack() {
         mc.branchRolledBack();
+    }
+
+    private static XAException xaException(int code, String what, RuntimeException cause) {
+        XAException x = new XAException("pgmq-bus: " + what + ": " + cause.getMessage());
+        x.errorCode = code;
+        x.initCause(cause);
+        return x;
     }
 }

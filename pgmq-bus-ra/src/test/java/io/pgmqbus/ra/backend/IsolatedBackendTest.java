@@ -156,19 +156,20 @@ class IsolatedBackendTest {
     }
 
     @Test
-    void wakeNotifiesEveryQueueOfTheChannelAfterASuppressedPublish() throws Exception {
+    void wakeNotifiesEveryQueueOfTheChannelAfterAPublishWithWakeUpsOff() throws Exception {
         String channel = unique("isowake");
         Subscription a = join(channel);
         Subscription b = bus.join(tenant, channel, "durable", "n", 60);
         try (Connection listener = BusDb.connect()) {
             exec(listener, "LISTEN pgmq_bus");
+            bus.sessionNotifications(tenant, false);
             tenant.setAutoCommit(false);
-            bus.suppressNotifications(tenant);
             bus.publish(tenant, channel, "{}", null, 0);
             tenant.commit();
             tenant.setAutoCommit(true);
             assertEquals(List.of(), Notified.queues(listener, 300), "a suppressed publish notifies nobody");
             bus.wake(tenant, channel);
+            bus.sessionNotifications(tenant, true);
             java.util.Set<String> woken = new java.util.HashSet<>();
             BusDb.await(java.time.Duration.ofSeconds(5), "both wake-ups", () -> {
                 woken.addAll(Notified.queues(listener, 100));
