@@ -20,12 +20,18 @@ import org.postgresql.xa.PGXADataSource;
 public final class ConnectionSource implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConnectionSource.class.getName());
 
+    private final PGXADataSource pooled;
     private final PGXADataSource dataSource;
     private final int maxIdle;
     private final Deque<XAConnection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionSource(PGXADataSource dataSource, int maxIdle) {
+    /**
+     * @param pooled where the pooled inbound connections come from
+     * @param dataSource where the connections outside the pool come from (outbound, LISTEN, installer)
+     */
+    ConnectionSource(PGXADataSource pooled, PGXADataSource dataSource, int maxIdle) {
+        this.pooled = pooled;
         this.dataSource = dataSource;
         this.maxIdle = maxIdle;
     }
@@ -36,12 +42,12 @@ public final class ConnectionSource implements AutoCloseable {
             if (closed) {
                 throw new SQLException("the pgmq-bus adapter is stopped", "08003");
             }
-            XAConnection pooled = idle.pollFirst();
-            if (pooled != null) {
-                return pooled;
+            XAConnection reused = idle.pollFirst();
+            if (reused != null) {
+                return reused;
             }
         }
-        return dataSource.getXAConnection();
+        return pooled.getXAConnection();
     }
 
     /**

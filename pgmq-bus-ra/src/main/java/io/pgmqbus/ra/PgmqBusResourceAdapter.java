@@ -66,6 +66,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private Integer heartbeatSeconds = 10;
     @ConfigProperty(description = "Seconds without a heartbeat after which an ephemeral subscription is dead: skipped by publishers, then reaped.", defaultValue = "60")
     private Integer leaseSeconds = 60;
+    @ConfigProperty(description = "Whether the adapter's reads and acknowledgements wait for the WAL flush (synchronous_commit): false = they do not, and after a database crash the last moments' acknowledgements may be lost and those messages delivered again (at least once either way); publishing always keeps the database's setting. Unset: PGMQ_BUS_DURABLE_ACKNOWLEDGEMENTS, else false.")
+    private Boolean durableAcknowledgements;
 
     private transient Settings settings;
     private transient PgmqBackend busBackend;
@@ -80,7 +82,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         settings = Settings.resolve(this);
         LOG.info("pgmq-bus starting: " + settings);
         busBackend = settings.backend();
-        connections = new ConnectionSource(settings.dataSource(), 16);
+        connections = new ConnectionSource(settings.inboundDataSource(), settings.dataSource(), 16);
         prepareDatabase();
         wakeUps = new WakeUpListener(connections);
         activations = new ConcurrentHashMap<>();
@@ -247,6 +249,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     public void setHeartbeatSeconds(Integer heartbeatSeconds) { this.heartbeatSeconds = heartbeatSeconds; }
     public Integer getLeaseSeconds() { return leaseSeconds; }
     public void setLeaseSeconds(Integer leaseSeconds) { this.leaseSeconds = leaseSeconds; }
+    public Boolean getDurableAcknowledgements() { return durableAcknowledgements; }
+    public void setDurableAcknowledgements(Boolean durableAcknowledgements) { this.durableAcknowledgements = durableAcknowledgements; }
 
     @Override
     public boolean equals(Object o) {

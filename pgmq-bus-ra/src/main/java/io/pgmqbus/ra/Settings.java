@@ -19,7 +19,7 @@ import org.postgresql.xa.PGXADataSource;
  * together. The password never appears in {@link #toString()}.
  */
 record Settings(String jdbcUrl, String user, String password, String backendName, boolean installSchema,
-                AckMode ackMode, int heartbeatSeconds, int leaseSeconds) {
+                AckMode ackMode, int heartbeatSeconds, int leaseSeconds, boolean durableAcknowledgements) {
 
     static final String URL = "PGMQ_BUS_JDBC_URL";
     static final String USER = "PGMQ_BUS_JDBC_USER";
@@ -27,6 +27,7 @@ record Settings(String jdbcUrl, String user, String password, String backendName
     static final String BACKEND = "PGMQ_BUS_BACKEND";
     static final String INSTALL = "PGMQ_BUS_INSTALL_SCHEMA";
     static final String ACK_MODE = "PGMQ_BUS_ACK_MODE";
+    static final String DURABLE_ACKS = "PGMQ_BUS_DURABLE_ACKNOWLEDGEMENTS";
 
     static Settings resolve(PgmqBusResourceAdapter ra) throws ResourceAdapterInternalException {
         List<String> problems = new ArrayList<>();
@@ -54,10 +55,14 @@ record Settings(String jdbcUrl, String user, String password, String backendName
             throw new ResourceAdapterInternalException("invalid pgmq-bus resource adapter configuration: "
                     + String.join("; ", problems));
         }
-        Boolean install = ra.getInstallSchema();
-        boolean installSchema = install != null ? install : Boolean.parseBoolean(or(null, INSTALL, "false"));
-        return new Settings(url, or(ra.getUser(), USER), or(ra.getPassword(), PASSWORD), backend, installSchema,
-                AckMode.valueOf(ack), heartbeat, lease);
+        return new Settings(url, or(ra.getUser(), USER), or(ra.getPassword(), PASSWORD), backend,
+                flag(ra.getInstallSchema(), INSTALL), AckMode.valueOf(ack), heartbeat, lease,
+                flag(ra.getDurableAcknowledgements(), DURABLE_ACKS));
+    }
+
+    /** A Boolean property, else its system property or environment variable, else false. */
+    private static boolean flag(Boolean value, String name) {
+        return value != null ? value : Boolean.parseBoolean(or(null, name, "false"));
     }
 
     private static String or(String value, String name) {
@@ -99,10 +104,26 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         return ds;
     }
 
+    /**
+     * The inbound side's connections (reads, acknowledgements, delivery branches, heartbeats).
+     * Unless acknowledgements are to be durable, their commits do not wait for the WAL flush: a
+     * lost read or acknowledgement only brings a message back (at least once either way), and any
+     * later synchronous commit, such as a publish, flushes them too. Two-phase commits always flush.
+     */
+    PGXADataSource inboundDataSource() {
+        PGXADataSource ds = dataSource();
+        if (!durableAcknowledgements) {
+            String given = ds.getOptions();
+            ds.setOptions((given == null || given.isBlank() ? "" : given + " ") + "-c synchronous_commit=off");
+        }
+        return ds;
+    }
+
     @Override
     public String toString() {
         return "jdbcUrl=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****") + ", user=" + user + ", password=" + (password == null ? "(none)" : "****")
                 + ", backend=" + backendName + ", installSchema=" + installSchema + ", ackMode=" + ackMode
-                + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds;
+                + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
+                + ", durableAcknowledgements=" + durableAcknowledgements;
     }
 }
