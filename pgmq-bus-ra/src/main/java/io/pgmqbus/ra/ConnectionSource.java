@@ -22,17 +22,20 @@ public final class ConnectionSource implements AutoCloseable {
 
     private final PGXADataSource pooled;
     private final PGXADataSource dataSource;
+    private volatile PGXADataSource listening;
     private final int maxIdle;
     private final Deque<XAConnection> idle = new ArrayDeque<>();
     private boolean closed;
 
     /**
      * @param pooled where the pooled inbound connections come from
-     * @param dataSource where the connections outside the pool come from (outbound, LISTEN, installer)
+     * @param dataSource where the connections outside the pool come from (outbound, installer)
+     * @param listening where the LISTEN connection comes from
      */
-    ConnectionSource(PGXADataSource pooled, PGXADataSource dataSource, int maxIdle) {
+    ConnectionSource(PGXADataSource pooled, PGXADataSource dataSource, PGXADataSource listening, int maxIdle) {
         this.pooled = pooled;
         this.dataSource = dataSource;
+        this.listening = listening;
         this.maxIdle = maxIdle;
     }
 
@@ -84,8 +87,28 @@ public final class ConnectionSource implements AutoCloseable {
         return dataSource.getXAConnection();
     }
 
-    /** A plain connection outside any pool (the LISTEN connection, the installer). The caller closes it. */
+    /** A plain connection outside any pool (the installer). The caller closes it. */
     public Connection open() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /**
+     * A connection for LISTEN, with the socket that hands wake-ups on at once
+     * ({@link io.pgmqbus.ra.inbound.ListenSocketFactory}); where the driver cannot load that
+     * factory, a plain one (wake-ups then come a millisecond or so later). The caller closes it.
+     */
+    public Connection openListening() throws SQLException {
+        if (listening != null) {
+            try {
+                return listening.getConnection();
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("SocketFactory")) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "pgmq-bus: the LISTEN connection's socket factory is unavailable; using a plain socket", e);
+                listening = null;
+            }
+        }
         return dataSource.getConnection();
     }
 

@@ -82,7 +82,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         settings = Settings.resolve(this);
         LOG.info("pgmq-bus starting: " + settings);
         busBackend = settings.backend();
-        connections = new ConnectionSource(settings.inboundDataSource(), settings.dataSource(), 16);
+        connections = new ConnectionSource(settings.inboundDataSource(), settings.dataSource(), settings.listenDataSource(), 16);
         prepareDatabase();
         wakeUps = new WakeUpListener(connections);
         activations = new ConcurrentHashMap<>();

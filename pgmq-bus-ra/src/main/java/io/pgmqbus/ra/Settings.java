@@ -6,6 +6,7 @@ import io.pgmqbus.ra.backend.DirectBackend;
 import io.pgmqbus.ra.backend.IsolatedBackend;
 import io.pgmqbus.ra.backend.PgmqBackend;
 import io.pgmqbus.ra.backend.SchemaInstaller;
+import io.pgmqbus.ra.inbound.ListenSocketFactory;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,15 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         ds.setApplicationName("pgmq-bus");
         ds.setTcpKeepAlive(true);
         ds.setConnectTimeout(10);
+        return ds;
+    }
+
+    /** The LISTEN connection's: its sockets hand wake-ups on at once, unless a socket factory is configured. */
+    PGXADataSource listenDataSource() {
+        PGXADataSource ds = dataSource();
+        if (ds.getSocketFactory() == null || ds.getSocketFactory().isBlank()) {
+            ds.setSocketFactory(ListenSocketFactory.class.getName());
+        }
         return ds;
     }
 

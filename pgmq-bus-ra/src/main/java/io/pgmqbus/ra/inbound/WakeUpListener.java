@@ -56,7 +56,7 @@ public final class WakeUpListener implements Work {
     public void run() {
         try {
             while (stopped.getCount() > 0) {
-                try (Connection c = connections.open()) {
+                try (Connection c = connections.openListening()) {
                     current = c;
                     Notifications.listen(c);
                     listening = true;
