@@ -5,6 +5,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -25,6 +26,8 @@ public final class Run {
     private final long windowStart;
     private final long windowEnd;
     private final ConcurrentHashMap<Long, Long> commitStarted = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> commitReturned = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Long> arrivedAt = new ConcurrentHashMap<>();
     private final Set<Long> arrived = ConcurrentHashMap.newKeySet();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
@@ -33,8 +36,6 @@ public final class Run {
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong failedPublishes = new AtomicLong();
     private final Semaphore backlog = new Semaphore(MAX_BACKLOG);
-    private long[] latencies = new long[4096];
-    private int latencyCount;
     private long[] publishTimes = new long[4096];
     private int publishCount;
 
@@ -73,6 +74,7 @@ public final class Run {
     /** Called after the publisher's commit returned (started at {@code begin}). */
     void published(long seq, long begin, long end) {
         published.incrementAndGet();
+        commitReturned.put(seq, end);
         if (inWindow(begin)) {
             publishedInWindow.incrementAndGet();
             synchronized (this) {
@@ -96,15 +98,7 @@ public final class Run {
             redelivered.incrementAndGet();
             return;
         }
-        Long started = commitStarted.get(seq);
-        if (started != null && inWindow(started)) {
-            synchronized (this) {
-                if (latencyCount == latencies.length) {
-                    latencies = Arrays.copyOf(latencies, latencyCount * 2);
-                }
-                latencies[latencyCount++] = nanos - started;
-            }
-        }
+        arrivedAt.put(seq, nanos);
     }
 
     /** The delivery transaction of message {@code seq} committed at {@code nanos}. */
@@ -146,9 +140,27 @@ public final class Run {
                 .add("acknowledgedInWindow", acknowledgedInWindow.get())
                 .add("lost", Math.max(0, published.get() - acknowledged.size()))
                 .add("redelivered", redelivered.get())
-                .add("latencyMicros", micros(latencies, latencyCount))
+                .add("latencyMicros", latencies(commitStarted))
+                .add("afterCommitMicros", latencies(commitReturned))
                 .add("publishMicros", micros(publishTimes, publishCount))
                 .build();
+    }
+
+    /**
+     * Latencies (µs) of the first deliveries of messages whose commit started inside the window, from
+     * {@code from} (commit started, or returned: the part the commit's own flush is not in; a bean
+     * may be entered before the publisher's commit call has returned, so these can be negative).
+     */
+    private JsonArrayBuilder latencies(Map<Long, Long> from) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        arrivedAt.forEach((seq, arrived) -> {
+            Long started = commitStarted.get(seq);
+            Long origin = from.get(seq);
+            if (started != null && origin != null && inWindow(started)) {
+                a.add((arrived - origin) / 1000);
+            }
+        });
+        return a;
     }
 
     private static JsonArrayBuilder micros(long[] nanos, int count) {

@@ -165,6 +165,7 @@ public final class BenchRunner {
         Result result = new Result(target.bus() ? "2 latency" : "6 JMS latency", name).put("rate", rate);
         result.samplesMicros = longs(r.getJsonArray("latencyMicros"));
         return counts(result.latencies("latency_", result.samplesMicros)
+                .latencies("after_commit_", longs(r.getJsonArray("afterCommitMicros")))
                 .latencies("publish_commit_", longs(r.getJsonArray("publishMicros"))), r);
     }
 

@@ -9,6 +9,9 @@ import java.util.Map;
  * they were added), plus the latency samples in microseconds when the plot needs them.
  */
 final class Result {
+    /** A percentile of no values (latencies themselves may be negative: see Run#latencies). */
+    static final long NONE = Long.MIN_VALUE;
+
     final String scenario;
     final String name;
     final Map<String, Object> metrics = new LinkedHashMap<>();
@@ -32,7 +35,7 @@ final class Result {
         put(prefix + "p50_ms", ms(percentile(sorted, 50)));
         put(prefix + "p90_ms", ms(percentile(sorted, 90)));
         put(prefix + "p99_ms", ms(percentile(sorted, 99)));
-        put(prefix + "max_ms", ms(sorted.length == 0 ? -1 : sorted[sorted.length - 1]));
+        put(prefix + "max_ms", ms(sorted.length == 0 ? NONE : sorted[sorted.length - 1]));
         return this;
     }
 
@@ -41,17 +44,17 @@ final class Result {
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    /** Nearest-rank percentile of sorted values; -1 when there are none. */
+    /** Nearest-rank percentile of sorted values; {@link #NONE} when there are none. */
     static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
-            return -1;
+            return NONE;
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private static double ms(long micros) {
-        return micros < 0 ? Double.NaN : Math.round(micros / 10.0) / 100.0;
+        return micros == NONE ? Double.NaN : Math.round(micros / 10.0) / 100.0;
     }
 
     static double round(double value, int digits) {
