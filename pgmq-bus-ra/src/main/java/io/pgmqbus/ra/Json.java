@@ -6,12 +6,18 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.Map;
 
 /** JSON as the adapter needs it: JSON-B for payloads, JSON-P for headers (both from the container). */
 public final class Json {
     private static volatile Jsonb jsonb;
+    /**
+     * The JSON-P provider, looked up once: {@code jakarta.json.Json}'s static methods look it up
+     * with a ServiceLoader on every call, which cost a delivery more than its database round trip.
+     */
+    private static volatile JsonProvider provider;
 
     private Json() {
     }
@@ -31,6 +37,20 @@ public final class Json {
         return j;
     }
 
+    private static JsonProvider json() {
+        JsonProvider p = provider;
+        if (p == null) {
+            p = JsonProvider.provider();
+            provider = p;
+        }
+        return p;
+    }
+
+    /** An object builder of the cached provider. */
+    public static JsonObjectBuilder objectBuilder() {
+        return json().createObjectBuilder();
+    }
+
     /** A payload as JSON text: a {@code String} is taken as JSON as it is; anything else goes through JSON-B. */
     public static String payload(Object payload) {
         if (payload instanceof String s) {
@@ -44,14 +64,14 @@ public final class Json {
         if (json == null || json.isBlank()) {
             return jakarta.json.JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = json().createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
 
     /** The JSON object text of {@code base} with {@code extra} entries added (extra wins). */
     public static String merge(String base, Map<String, ?> extra) {
-        JsonObjectBuilder b = jakarta.json.Json.createObjectBuilder(object(base));
+        JsonObjectBuilder b = json().createObjectBuilder(object(base));
         for (Map.Entry<String, ?> e : extra.entrySet()) {
             Object v = e.getValue();
             if (v == null) {

@@ -249,7 +249,7 @@ public final class Activation {
             context.backend().deadLetter(c, s, m.msgId(), error);
             return;
         }
-        String headers = Json.merge(m.headers(), Map.of("channel", channel, "x-dead-letter", jakarta.json.Json.createObjectBuilder()
+        String headers = Json.merge(m.headers(), Map.of("channel", channel, "x-dead-letter", Json.objectBuilder()
                 .add("error", error).add("channel", s.channel()).add("queue", s.queueName())
                 .add("read_ct", m.readCount()).add("dead_lettered_at", Instant.now().toString()).build()));
         try {

@@ -20,6 +20,7 @@ final class DeliveredMessage implements BusMessage {
     private final Instant enqueuedAt;
     private final int deliveryCount;
     private Map<String, String> headers;
+    private JsonObject parsed;
 
     DeliveredMessage(long id, String channel, String payload, String headersJson, Instant enqueuedAt, int deliveryCount) {
         this.id = id;
@@ -64,7 +65,7 @@ final class DeliveredMessage implements BusMessage {
     public synchronized Map<String, String> getHeaders() {
         if (headers == null) {
             Map<String, String> parsed = new LinkedHashMap<>();
-            JsonObject object = Json.object(headersJson);
+            JsonObject object = headerObject();
             for (Map.Entry<String, JsonValue> e : object.entrySet()) {
                 parsed.put(e.getKey(), e.getValue().toString());
             }
@@ -73,9 +74,16 @@ final class DeliveredMessage implements BusMessage {
         return headers;
     }
 
+    private synchronized JsonObject headerObject() {
+        if (parsed == null) {
+            parsed = Json.object(headersJson);
+        }
+        return parsed;
+    }
+
     @Override
     public String getHeader(String name) {
-        JsonValue value = Json.object(headersJson).get(name);
+        JsonValue value = headerObject().get(name);
         if (value == null || value == JsonValue.NULL) {
             return null;
         }
