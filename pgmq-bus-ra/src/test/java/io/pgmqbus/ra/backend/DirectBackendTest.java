@@ -62,6 +62,22 @@ class DirectBackendTest {
     }
 
     @Test
+    void aDelayedPublishBecomesVisibleToEverySubscriberOnlyAfterTheDelay() throws SQLException {
+        String channel = unique("delay");
+        List<Subscription> subs = List.of(join(channel), join(channel));
+        assertEquals(2, bus.publish(c, channel, "{\"later\": 1}", null, 30).size());
+        for (Subscription s : subs) {
+            assertEquals(List.of(), bus.read(c, s, 30, 10), "hidden for the delay");
+            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT extract(epoch FROM vt - clock_timestamp()) FROM pgmq.q_" + s.queueName())) {
+                assertTrue(rs.next());
+                double seconds = rs.getDouble(1);
+                assertTrue(seconds > 25 && seconds <= 30, "visible in about 30 s, was " + seconds);
+            }
+        }
+    }
+
+    @Test
     void aBatchReachesEverySubscriberInOrder() {
         String channel = unique("batch");
         Subscription a = join(channel);
