@@ -66,6 +66,12 @@ class OutboundConnectionTest {
         }
     }
 
+    /** The first notifications that arrive within 5 s, for {@code what}. */
+    private static List<String> wakeUp(Connection listener, String what) throws Exception {
+        return io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), what,
+                () -> Notified.queues(listener, 100), n -> !n.isEmpty());
+    }
+
     @Test
     void publishInAnXaTransactionIsSeenOnlyAfterCommitAndNeverAfterRollback() throws Exception {
         String channel = channel("xa");
@@ -105,8 +111,7 @@ class OutboundConnectionTest {
                 assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
                 xa.commit(xid, false);
             }
-            List<String> woken = io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), "the wake-up",
-                    () -> Notified.queues(listener, 100), n -> !n.isEmpty());
+            List<String> woken = wakeUp(listener, "the wake-up");
             assertEquals(List.of(s.queueName()), woken);
         }
     }
@@ -133,8 +138,7 @@ class OutboundConnectionTest {
                 assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
                 xa.commit(xid, true);
             }
-            List<String> woken = io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), "the wake-up",
-                    () -> Notified.queues(listener, 100), n -> !n.isEmpty());
+            List<String> woken = wakeUp(listener, "the wake-up");
             assertEquals(List.of(s.queueName()), woken);
         }
         assertEquals(List.of("{\"n\": 2}"), read(s).stream().map(QueuedMessage::message).toList());
@@ -154,19 +158,16 @@ class OutboundConnectionTest {
                 xa.end(xid, XAResource.TMSUCCESS);
                 assertEquals(XAResource.XA_OK, xa.prepare(xid));
                 xa.commit(xid, false);
-                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
-                        "the wake-up after the two-phase commit", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+                assertEquals(List.of(s.queueName()), wakeUp(listener, "the wake-up after the two-phase commit"));
 
                 c.publish(channel, "{\"n\": 2}");
-                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
-                        "the wake-up of an auto-commit publish", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+                assertEquals(List.of(s.queueName()), wakeUp(listener, "the wake-up of an auto-commit publish"));
 
                 LocalTransaction tx = bus.cm.live.get(0).getLocalTransaction();
                 tx.begin();
                 c.publish(channel, "{\"n\": 3}");
                 tx.commit();
-                assertEquals(List.of(s.queueName()), io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5),
-                        "the wake-up of a local transaction", () -> Notified.queues(listener, 100), n -> !n.isEmpty()));
+                assertEquals(List.of(s.queueName()), wakeUp(listener, "the wake-up of a local transaction"));
             }
         }
         assertEquals(3, read(s).size());
