@@ -5,7 +5,10 @@ import io.pgmqbus.api.BusException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.XAConnection;
@@ -24,8 +27,13 @@ public final class ConnectionSource implements AutoCloseable {
     private final PGXADataSource dataSource;
     private volatile PGXADataSource listening;
     private final int maxIdle;
-    private final Deque<XAConnection> idle = new ArrayDeque<>();
+    /** Idle connections, the most recently returned first. */
+    private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
+
+    /** A pooled connection and when it was returned ({@link System#nanoTime()}). */
+    private record Idle(XAConnection connection, long since) {
+    }
 
     /**
      * @param pooled where the pooled inbound connections come from
@@ -45,9 +53,9 @@ public final class ConnectionSource implements AutoCloseable {
             if (closed) {
                 throw new SQLException("the pgmq-bus adapter is stopped", "08003");
             }
-            XAConnection reused = idle.pollFirst();
+            Idle reused = idle.pollFirst();
             if (reused != null) {
-                return reused;
+                return reused.connection();
             }
         }
         return pooled.getXAConnection();
@@ -67,7 +75,7 @@ public final class ConnectionSource implements AutoCloseable {
         }
         synchronized (this) {
             if (!closed && idle.size() < maxIdle) {
-                idle.addFirst(connection);
+                idle.addFirst(new Idle(connection, System.nanoTime()));
                 return;
             }
         }
@@ -121,10 +129,33 @@ public final class ConnectionSource implements AutoCloseable {
         return false;
     }
 
-    private void drainIdle() {
-        Deque<XAConnection> toClose;
+    /**
+     * Closes the connections that have been idle for longer than {@code millis}: the pool keeps
+     * what its users need now (the most recently used are reused first), not what a burst left.
+     *
+     * @return how many were closed
+     */
+    public int closeIdle(long millis) {
+        long now = System.nanoTime();
+        List<XAConnection> toClose = new ArrayList<>();
         synchronized (this) {
-            toClose = new ArrayDeque<>(idle);
+            while (!idle.isEmpty() && now - idle.peekLast().since() > TimeUnit.MILLISECONDS.toNanos(millis)) {
+                toClose.add(idle.pollLast().connection());
+            }
+        }
+        toClose.forEach(this::discard);
+        return toClose.size();
+    }
+
+    /** How many connections wait in the pool. */
+    public synchronized int idleCount() {
+        return idle.size();
+    }
+
+    private void drainIdle() {
+        List<XAConnection> toClose = new ArrayList<>();
+        synchronized (this) {
+            idle.forEach(i -> toClose.add(i.connection()));
             idle.clear();
         }
         toClose.forEach(this::discard);

@@ -15,10 +15,17 @@ import javax.sql.XAConnection;
 /**
  * The adapter's periodic task on the container's timer: one statement refreshes every joined
  * subscription of this node, and dead peers' ephemeral subscriptions (not seen for two leases) are
- * reaped, so a node killed without deactivating does not make its channels grow forever.
+ * reaped, so a node killed without deactivating does not make its channels grow forever; and the
+ * adapter's pool closes the connections nobody used for a while.
  */
 final class Heartbeat extends TimerTask {
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
+    /**
+     * Pooled connections unused for three heartbeats are closed: those that readers polling at
+     * their fallback interval (5 s by default) and this task reuse stay, a burst's extra ones go.
+     */
+    static final long IDLE_MILLIS_PER_HEARTBEAT = 3_000;
 
     private final PgmqBusResourceAdapter ra;
     private final Outage outage = new Outage(LOG, "pgmq-bus heartbeat");
@@ -57,5 +64,6 @@ final class Heartbeat extends TimerTask {
                 ra.connections().release(xa, failure);
             }
         }
+        ra.connections().closeIdle(IDLE_MILLIS_PER_HEARTBEAT * ra.settings().heartbeatSeconds());
     }
 }
