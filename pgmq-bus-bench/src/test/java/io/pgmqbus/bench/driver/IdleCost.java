@@ -44,6 +44,7 @@ final class IdleCost {
             int maxListening = 0;
             int maxActive = 0;
             long sumOpen = 0;
+            int lastOpen = 0;
             while (System.nanoTime() < end) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT count(*), count(*) FILTER (WHERE query ILIKE 'LISTEN%'),"
@@ -56,6 +57,7 @@ final class IdleCost {
                         maxListening = Math.max(maxListening, rs.getInt(2));
                         maxActive = Math.max(maxActive, rs.getInt(3));
                         sumOpen += rs.getInt(1);
+                        lastOpen = rs.getInt(1);
                         samples++;
                     }
                 }
@@ -93,6 +95,7 @@ final class IdleCost {
             }
             return r.put("connections_max", maxOpen)
                     .put("connections_mean", Result.round((double) sumOpen / Math.max(1, samples), 2))
+                    .put("connections_end", lastOpen)
                     .put("listening_max", maxListening)
                     .put("busy_max", maxActive);
         }
