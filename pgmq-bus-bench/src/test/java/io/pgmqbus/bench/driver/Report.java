@@ -114,6 +114,9 @@ final class Report {
                 n.add(k + " " + (long) r.number(k));
             }
         }
+        if (r.metrics.containsKey("ratio_to_best_raw")) {
+            n.add("ratio to the best raw of " + (long) r.number("producers") + " producer(s) " + fmt(r.number("ratio_to_best_raw")));
+        }
         if (r.metrics.containsKey("after_commit_p50_ms")) {
             n.add("after commit returned p50/p99 " + fmt(r.number("after_commit_p50_ms")) + "/"
                     + fmt(r.number("after_commit_p99_ms")) + " ms, publish tx p50 " + fmt(r.number("publish_commit_p50_ms")) + " ms");
