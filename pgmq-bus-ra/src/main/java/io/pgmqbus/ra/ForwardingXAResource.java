@@ -7,8 +7,8 @@ import javax.transaction.xa.Xid;
 
 /**
  * pgjdbc's XA resource with hooks at the points the adapter cares about (branch starting and
- * started, about to commit in one phase, committed, rolled back). Never joined with another branch: pgjdbc supports no TMJOIN across
- * connections, so {@link #isSameRM} is true only for itself.
+ * started, about to commit in one phase, committed, rolled back). Never joined with another
+ * branch: pgjdbc supports no TMJOIN across connections, so {@link #isSameRM} is true only for itself.
  */
 public abstract class ForwardingXAResource implements XAResource {
     private final XAResource delegate;
