@@ -25,7 +25,7 @@ final class Heartbeat extends TimerTask {
      * Pooled connections unused for three heartbeats are closed: those that readers polling at
      * their fallback interval (5 s by default) and this task reuse stay, a burst's extra ones go.
      */
-    static final long IDLE_MILLIS_PER_HEARTBEAT = 3_000;
+    static final int IDLE_HEARTBEATS = 3;
 
     private final PgmqBusResourceAdapter ra;
     private final Outage outage = new Outage(LOG, "pgmq-bus heartbeat");
@@ -64,6 +64,6 @@ final class Heartbeat extends TimerTask {
                 ra.connections().release(xa, failure);
             }
         }
-        ra.connections().closeIdle(IDLE_MILLIS_PER_HEARTBEAT * ra.settings().heartbeatSeconds());
+        ra.connections().closeIdle(IDLE_HEARTBEATS * ra.settings().heartbeatSeconds() * 1000L);
     }
 }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,16 @@ class OutboundConnectionTest {
         }
     }
 
+    /** Publishes {@code payload} in a new XA branch {@code name} and ends the branch (not yet completed). */
+    private static Xid publishInBranch(XAResource xa, BusConnection c, String name, String channel, String payload)
+            throws XAException {
+        Xid xid = new TestXid(name);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        c.publish(channel, payload);
+        xa.end(xid, XAResource.TMSUCCESS);
+        return xid;
+    }
+
     /** The first notifications that arrive within 5 s, for {@code what}. */
     private static List<String> wakeUp(Connection listener, String what) throws Exception {
         return io.pgmqbus.ra.fake.Await.until(java.time.Duration.ofSeconds(5), what,
@@ -78,10 +89,7 @@ class OutboundConnectionTest {
         Subscription s = direct.join(db, channel, null, "test", 60);
         try (BusConnection c = bus.factory.getConnection()) {
             XAResource xa = bus.cm.live.get(0).getXAResource();
-            Xid rolledBack = new TestXid("rb-" + channel);
-            xa.start(rolledBack, XAResource.TMNOFLAGS);
-            c.publish(channel, "{\"n\": 1}");
-            xa.end(rolledBack, XAResource.TMSUCCESS);
+            Xid rolledBack = publishInBranch(xa, c, "rb-" + channel, channel, "{\"n\": 1}");
             xa.rollback(rolledBack);
 
             Xid committed = new TestXid("c-" + channel);
@@ -103,10 +111,7 @@ class OutboundConnectionTest {
             st.execute("LISTEN pgmq_bus");
             try (BusConnection c = bus.factory.getConnection()) {
                 XAResource xa = bus.cm.live.get(0).getXAResource();
-                Xid xid = new TestXid("wake-" + channel);
-                xa.start(xid, XAResource.TMNOFLAGS);
-                c.publish(channel, "{\"n\": 1}");
-                xa.end(xid, XAResource.TMSUCCESS);
+                Xid xid = publishInBranch(xa, c, "wake-" + channel, channel, "{\"n\": 1}");
                 assertEquals(XAResource.XA_OK, xa.prepare(xid), "no NOTIFY ran in the branch, so it prepares");
                 assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
                 xa.commit(xid, false);
@@ -124,17 +129,11 @@ class OutboundConnectionTest {
             st.execute("LISTEN pgmq_bus");
             try (BusConnection c = bus.factory.getConnection()) {
                 XAResource xa = bus.cm.live.get(0).getXAResource();
-                Xid rolledBack = new TestXid("1pc-rb-" + channel);
-                xa.start(rolledBack, XAResource.TMNOFLAGS);
-                c.publish(channel, "{\"n\": 1}");
-                xa.end(rolledBack, XAResource.TMSUCCESS);
+                Xid rolledBack = publishInBranch(xa, c, "1pc-rb-" + channel, channel, "{\"n\": 1}");
                 xa.rollback(rolledBack);
                 assertEquals(List.of(), Notified.queues(listener, 300), "a rolled-back branch wakes nobody");
 
-                Xid xid = new TestXid("1pc-" + channel);
-                xa.start(xid, XAResource.TMNOFLAGS);
-                c.publish(channel, "{\"n\": 2}");
-                xa.end(xid, XAResource.TMSUCCESS);
+                Xid xid = publishInBranch(xa, c, "1pc-" + channel, channel, "{\"n\": 2}");
                 assertEquals(List.of(), Notified.queues(listener, 300), "nothing before the commit");
                 xa.commit(xid, true);
             }
@@ -152,10 +151,7 @@ class OutboundConnectionTest {
             st.execute("LISTEN pgmq_bus");
             try (BusConnection c = bus.factory.getConnection()) {
                 XAResource xa = bus.cm.live.get(0).getXAResource();
-                Xid xid = new TestXid("auto-" + channel);
-                xa.start(xid, XAResource.TMNOFLAGS);
-                c.publish(channel, "{\"n\": 1}");
-                xa.end(xid, XAResource.TMSUCCESS);
+                Xid xid = publishInBranch(xa, c, "auto-" + channel, channel, "{\"n\": 1}");
                 assertEquals(XAResource.XA_OK, xa.prepare(xid));
                 xa.commit(xid, false);
                 assertEquals(List.of(s.queueName()), wakeUp(listener, "the wake-up after the two-phase commit"));
