@@ -3,7 +3,8 @@
 -- 002_bus_schema.sql: schema pgmq_bus, the bus's own part of the database.
 --
 --   * pgmq_bus.subscription   the registry: which queue subscribes to which channel, and liveness
---   * join / heartbeat / leave / reap           subscription lifetime
+--   * join / heartbeat / leave / reap           subscription lifetime (each row's own lease)
+--   * extend / hand_back                        a reader's hold on the messages it read
 --   * publish / publish_prefix                  the fan-out: one call, one copy per subscriber
 --   * notify_insert / enable_notify             wake-ups (NOTIFY pgmq_bus, payload = queue name)
 --   * dead_letter                               moving a message that cannot be handled aside
@@ -83,6 +84,11 @@ CREATE TABLE IF NOT EXISTS pgmq_bus.subscription (
     CHECK ((kind = 'durable') = (subscription_name IS NOT NULL))
 );
 
+-- The message types a subscription receives (header "type"), sorted and distinct; NULL = every
+-- message. Publishing writes no copy that a subscription's filter does not want, so every member of
+-- a durable subscription sees the same stream.
+ALTER TABLE pgmq_bus.subscription ADD COLUMN IF NOT EXISTS message_types text[];
+
 -- Channel names may be up to 1000 characters of any script, i.e. up to 4000 bytes: more than a
 -- b-tree entry can hold. Hence a hash index for lookups by channel, and for the uniqueness of
 -- (channel, subscription name) among durable rows an exclusion constraint over a hash index
@@ -138,6 +144,17 @@ BEGIN
             pg_catalog.length(p_channel) USING ERRCODE = '22023';
     END IF;
 END
+$$;
+
+-- A message-type filter in its stored form: trimmed, without empty entries, sorted, distinct;
+-- NULL (every type) when nothing is left.
+CREATE OR REPLACE FUNCTION pgmq_bus._message_types(p_types text[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT pg_catalog.array_agg(DISTINCT pg_catalog.btrim(t) ORDER BY pg_catalog.btrim(t))
+      FROM unnest(p_types) AS t
+     WHERE pg_catalog.btrim(t) <> ''
 $$;
 
 -- Whether pgmq.q_<queue> exists, read from the catalogue with the statement's snapshot (not from
@@ -303,18 +320,23 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 -- Registers queue p_queue as a subscription of p_channel, creating the queue and its wake-up
--- trigger if needed; a second join of the same queue refreshes last_seen, node and lease.
+-- trigger if needed; a second join of the same queue refreshes last_seen, node, lease and filter.
 -- Durable subscriptions: all nodes share one queue per (channel, subscription name); when that
--- pair is registered already, its queue is used and returned instead of p_queue.
+-- pair is registered already, its queue is used and returned instead of p_queue, and the joining
+-- member must ask for the same message types (p_message_types; NULL = all) as the subscription
+-- has: a member with another filter is refused, naming both.
 -- Returns the queue name to read from.
+DROP FUNCTION IF EXISTS pgmq_bus.join(text, text, text, text, text, integer);
 CREATE OR REPLACE FUNCTION pgmq_bus.join(
-    p_queue text, p_channel text, p_kind text, p_subscription text, p_node text, p_lease_seconds integer)
+    p_queue text, p_channel text, p_kind text, p_subscription text, p_node text, p_lease_seconds integer,
+    p_message_types text[] DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
 DECLARE
     v_queue    text := pgmq_bus._queue_name(p_queue);
     v_lease    integer := coalesce(p_lease_seconds, 60);
+    v_types    text[] := pgmq_bus._message_types(p_message_types);
     v_existing pgmq_bus.subscription;
     v_joined   text;
 BEGIN
@@ -343,6 +365,15 @@ BEGIN
           FROM pgmq_bus.subscription s
          WHERE s.channel = p_channel AND s.subscription_name = p_subscription AND s.kind = 'durable';
         IF FOUND THEN
+            IF v_existing.message_types IS DISTINCT FROM v_types THEN
+                RAISE EXCEPTION 'durable subscription % of channel % receives message types [%]; this member asks for [%]',
+                    pg_catalog.quote_literal(p_subscription), pg_catalog.quote_literal(pg_catalog.left(p_channel, 200)),
+                    coalesce(pg_catalog.array_to_string(v_existing.message_types, ', '), 'all'),
+                    coalesce(pg_catalog.array_to_string(v_types, ', '), 'all')
+                    USING ERRCODE = '42P10',
+                          HINT = 'every member of a durable subscription must use the same messageTypes; to change'
+                                 || ' them, undeploy every member and drop the subscription (its queue) first';
+            END IF;
             v_queue := v_existing.queue_name;
         END IF;
     END IF;
@@ -351,10 +382,11 @@ BEGIN
     PERFORM pgmq_bus.enable_notify(v_queue);
 
     INSERT INTO pgmq_bus.subscription AS s
-           (queue_name, channel, kind, subscription_name, node, lease_seconds)
-    VALUES (v_queue, p_channel, p_kind, p_subscription, p_node, v_lease)
+           (queue_name, channel, kind, subscription_name, node, lease_seconds, message_types)
+    VALUES (v_queue, p_channel, p_kind, p_subscription, p_node, v_lease, v_types)
     ON CONFLICT (queue_name) DO UPDATE
-       SET last_seen = now(), node = EXCLUDED.node, lease_seconds = EXCLUDED.lease_seconds
+       SET last_seen = now(), node = EXCLUDED.node, lease_seconds = EXCLUDED.lease_seconds,
+           message_types = EXCLUDED.message_types
      WHERE s.channel = EXCLUDED.channel
        AND s.kind = EXCLUDED.kind
        AND s.subscription_name IS NOT DISTINCT FROM EXCLUDED.subscription_name
@@ -380,6 +412,22 @@ BEGIN
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN v_count;
 END
+$$;
+
+-- Marks the subscriptions alive and returns those that are gone: not registered (left, or reaped
+-- by another node) or without their queue table (dropped by hand). Their readers join again.
+CREATE OR REPLACE FUNCTION pgmq_bus.heartbeat_missing(p_queues text[])
+RETURNS SETOF text
+LANGUAGE sql
+AS $$
+    WITH seen AS (
+        UPDATE pgmq_bus.subscription s SET last_seen = now()
+         WHERE s.queue_name = ANY (p_queues)
+        RETURNING s.queue_name)
+    SELECT q
+      FROM unnest(p_queues) AS q
+     WHERE q NOT IN (SELECT seen.queue_name FROM seen)
+        OR NOT pgmq_bus._queue_exists(q)
 $$;
 
 -- Leaves: an ephemeral subscription's row and queue are dropped (true); a durable one keeps both
@@ -409,26 +457,57 @@ BEGIN
 END
 $$;
 
--- Drops every ephemeral subscription (row and queue) not seen for p_max_age and returns the
--- queue names. With p_respect_lease, a subscription must also be older than its own lease.
+-- Drops every ephemeral subscription (row and queue) not seen for p_max_age, nor for its own
+-- lease, and returns the queue names. (p_respect_lease is kept for callers of the first version:
+-- each row's own lease is always honoured now, so no reaper can drop a live subscriber whose
+-- lease is longer than its own.)
 -- Safe when several nodes reap at once (rows another reaper holds are skipped), when a queue is
 -- already gone, and while publishers send: a queue being sent to is left for the next round.
 CREATE OR REPLACE FUNCTION pgmq_bus.reap(p_max_age interval, p_respect_lease boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    v_queue text;
 BEGIN
     IF p_max_age IS NULL THEN
         RAISE EXCEPTION 'reap needs a maximum age' USING ERRCODE = '22023';
     END IF;
+    RETURN QUERY SELECT r FROM pgmq_bus._reap(p_max_age, 1, NULL) AS r;
+END
+$$;
+
+-- What the adapter's heartbeat calls: drops the ephemeral subscriptions not seen for twice their
+-- own lease, but only those whose lease is shorter than p_healthy_for, the time the caller has
+-- itself been heartbeating without an outage. After an outage that every node shared, the first
+-- node back therefore reaps nobody until the others have had their lease to come back.
+CREATE OR REPLACE FUNCTION pgmq_bus.reap_expired(p_healthy_for interval)
+RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF p_healthy_for IS NULL THEN
+        RAISE EXCEPTION 'reap_expired needs the time the caller has been healthy' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY SELECT r FROM pgmq_bus._reap(interval '0', 2, p_healthy_for) AS r;
+END
+$$;
+
+-- The reaping itself: ephemeral rows not seen for p_max_age nor for p_leases times their own lease,
+-- and, unless p_healthy_for is NULL, with a lease shorter than p_healthy_for.
+DROP FUNCTION IF EXISTS pgmq_bus._reap(interval, interval);
+CREATE OR REPLACE FUNCTION pgmq_bus._reap(p_max_age interval, p_leases integer, p_healthy_for interval)
+RETURNS SETOF text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue  text;
+BEGIN
     FOR v_queue IN
         SELECT s.queue_name
           FROM pgmq_bus.subscription s
          WHERE s.kind = 'ephemeral'
            AND s.last_seen < now() - p_max_age
-           AND (NOT p_respect_lease OR s.last_seen < now() - s.lease_seconds * interval '1 second')
+           AND s.last_seen < now() - p_leases * s.lease_seconds * interval '1 second'
+           AND (p_healthy_for IS NULL OR s.lease_seconds * interval '1 second' < p_healthy_for)
          ORDER BY s.queue_name
            FOR UPDATE SKIP LOCKED
     LOOP
@@ -444,11 +523,60 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- A reader's hold on what it read
+-- ---------------------------------------------------------------------------------------------
+
+-- Extends the visibility of messages a reader still holds (in delivery, or waiting in memory for
+-- a session) to p_vt seconds from now, without counting a read. A message is held while its
+-- read_ct is the one the reader saw (p_read_cts): once another reader has read it, it is left
+-- alone. Returns the ids extended.
+CREATE OR REPLACE FUNCTION pgmq_bus.extend(p_queue text, p_msg_ids bigint[], p_read_cts integer[], p_vt integer)
+RETURNS SETOF bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text := pgmq_bus._queue_name(p_queue);
+BEGIN
+    IF p_vt IS NULL OR p_vt < 0 THEN
+        RAISE EXCEPTION 'visibility timeout must not be negative, was %', p_vt USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'UPDATE pgmq.%I q SET vt = pg_catalog.clock_timestamp() + $3 * interval ''1 second''
+           FROM unnest($1, $2) AS h(id, ct)
+          WHERE q.msg_id = h.id AND q.read_ct = h.ct
+         RETURNING q.msg_id', 'q_' || v_queue)
+        USING p_msg_ids, p_read_cts, p_vt;
+END
+$$;
+
+-- Hands messages that were read but never delivered back: visible again at once, and the read
+-- not counted (read_ct one lower), so that only deliveries count toward a reader's limit. Only
+-- messages still held by this read (same read_ct, not yet visible again) are touched. Returns
+-- how many were handed back.
+CREATE OR REPLACE FUNCTION pgmq_bus.hand_back(p_queue text, p_msg_ids bigint[], p_read_cts integer[])
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text := pgmq_bus._queue_name(p_queue);
+    v_count integer;
+BEGIN
+    EXECUTE pg_catalog.format(
+        'UPDATE pgmq.%I q SET vt = pg_catalog.clock_timestamp(), read_ct = greatest(q.read_ct - 1, 0)
+           FROM unnest($1, $2) AS h(id, ct)
+          WHERE q.msg_id = h.id AND q.read_ct = h.ct AND q.vt > pg_catalog.clock_timestamp()', 'q_' || v_queue)
+        USING p_msg_ids, p_read_cts;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- Publishing
 -- ---------------------------------------------------------------------------------------------
 
--- Puts one copy of the message on the queue of every live subscription of p_channel (but not on
--- p_exclude), with one pgmq.send per subscription, inside the caller's transaction. Returns one
+-- Puts one copy of the message on the queue of every live subscription of p_channel whose filter
+-- wants its type (but not on p_exclude), with one pgmq.send per subscription, inside the caller's transaction. Returns one
 -- row per copy. Stale ephemeral subscriptions are skipped, and so is a queue that vanished.
 CREATE OR REPLACE FUNCTION pgmq_bus.publish(
     p_channel text, p_message jsonb, p_headers jsonb DEFAULT NULL, p_delay integer DEFAULT 0,
@@ -469,6 +597,7 @@ BEGIN
       FROM pgmq_bus.subscription s
      WHERE s.channel = p_channel
        AND (s.kind = 'durable' OR s.last_seen >= now() - s.lease_seconds * interval '1 second')
+       AND (s.message_types IS NULL OR (p_headers ->> 'type') = ANY (s.message_types))
        AND s.queue_name IS DISTINCT FROM pg_catalog.lower(p_exclude);
     IF v_queues IS NULL THEN
         RETURN;
@@ -487,7 +616,8 @@ $$;
 
 -- The direct backend's fan-out, by queue name: one copy on every queue of pgmq.list_queues()
 -- named exactly <p_prefix>_<12 hex digits> (so prefix 'orders' never reaches 'orders_eu_...'),
--- except queues registered here as stale subscriptions. Queues not registered here (peers in
+-- except queues registered here as stale subscriptions or whose filter does not want the
+-- message's type. Queues not registered here (peers in
 -- other languages that create their queues themselves) are included. Returns one row per copy.
 CREATE OR REPLACE FUNCTION pgmq_bus.publish_prefix(
     p_prefix text, p_message jsonb, p_headers jsonb DEFAULT NULL, p_delay integer DEFAULT 0)
@@ -518,8 +648,8 @@ BEGIN
                 ELSE false
            END
        AND (s.queue_name IS NULL
-            OR s.kind = 'durable'
-            OR s.last_seen >= now() - s.lease_seconds * interval '1 second');
+            OR ((s.kind = 'durable' OR s.last_seen >= now() - s.lease_seconds * interval '1 second')
+                AND (s.message_types IS NULL OR (p_headers ->> 'type') = ANY (s.message_types))));
     IF v_queues IS NULL THEN
         RETURN;
     END IF;
@@ -596,7 +726,7 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('002_bus_schema', 1)
+VALUES ('002_bus_schema', 2)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

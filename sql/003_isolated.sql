@@ -116,6 +116,23 @@ BEGIN
 END
 $$;
 
+-- Joins p_channel with the lease and message-type filter the caller runs with (what the
+-- pgmq-bus adapter calls; the two forms above keep pipecat's signatures, with a lease of 60 s and
+-- no filter): p_subscription NULL = a new ephemeral subscription, else the durable shared one of
+-- that name, whose members must all ask for the same p_message_types (NULL = every type).
+CREATE OR REPLACE FUNCTION public.bus_join(
+    p_channel text, p_subscription text, p_lease_seconds integer, p_message_types text[])
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel,
+        CASE WHEN p_subscription IS NULL THEN 'ephemeral' ELSE 'durable' END,
+        p_subscription, session_user::text, p_lease_seconds, p_message_types);
+END
+$$;
+
 -- Publishes to every live subscription of p_channel; returns the copies' message ids. With
 -- p_my_queue NULL the caller is a pure publisher; otherwise p_my_queue must be a member of
 -- p_channel and gets no copy.
@@ -226,6 +243,35 @@ BEGIN
 END
 $$;
 
+-- Extends the visibility of messages the caller still holds (see pgmq_bus.extend); returns the
+-- ids extended.
+CREATE OR REPLACE FUNCTION public.bus_extend(
+    p_my_queue text, p_channel text, p_msg_ids bigint[], p_read_cts integer[], p_vt integer)
+RETURNS SETOF bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sub pgmq_bus.subscription := pgmq_bus.require_member(p_my_queue, p_channel);
+BEGIN
+    RETURN QUERY SELECT e FROM pgmq_bus.extend(v_sub.queue_name, p_msg_ids, p_read_cts, p_vt) AS e;
+END
+$$;
+
+-- Hands read messages that were never delivered back, their read not counted (see
+-- pgmq_bus.hand_back); returns how many.
+CREATE OR REPLACE FUNCTION public.bus_hand_back(p_my_queue text, p_channel text, p_msg_ids bigint[], p_read_cts integer[])
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sub pgmq_bus.subscription := pgmq_bus.require_member(p_my_queue, p_channel);
+BEGIN
+    RETURN pgmq_bus.hand_back(v_sub.queue_name, p_msg_ids, p_read_cts);
+END
+$$;
+
 -- Marks the subscription alive. Returns false, rather than raising 42501 like the other calls,
 -- when the pair is not registered (e.g. it was reaped): a client heartbeating several
 -- subscriptions in one statement must not lose them all because one is gone. It reveals
@@ -290,6 +336,23 @@ BEGIN
 END
 $$;
 
+-- What the adapter's heartbeat calls: drops the ephemeral subscriptions (of every tenant) not seen
+-- for twice their own lease whose lease is shorter than p_healthy_seconds, the time the caller
+-- has been heartbeating without an outage (see pgmq_bus.reap_expired). No caller can drop a
+-- subscriber that is alive by its own lease.
+CREATE OR REPLACE FUNCTION public.bus_reap_expired(p_healthy_seconds integer)
+RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF p_healthy_seconds IS NULL OR p_healthy_seconds < 0 THEN
+        RAISE EXCEPTION 'healthy time must be a number of seconds, not negative' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY SELECT r FROM pgmq_bus.reap_expired(p_healthy_seconds * interval '1 second') AS r;
+END
+$$;
+
 -- Sends to one durable shared subscription's queue only (a work queue: one member gets it).
 -- Returns the message id, or NULL when the channel has no durable subscription of that name.
 CREATE OR REPLACE FUNCTION public.bus_send(p_channel text, p_subscription text, p_message jsonb, p_headers jsonb)
@@ -335,6 +398,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA pgmq, pgmq_bus FROM PUBLIC, pgmq_bus_clien
 REVOKE ALL ON FUNCTION
     public.bus_join(text),
     public.bus_join(text, text),
+    public.bus_join(text, text, integer, text[]),
     public.bus_publish(text, text, jsonb),
     public.bus_publish(text, text, jsonb, jsonb, integer),
     public.bus_subscribe(text, text, integer, integer, integer),
@@ -342,10 +406,13 @@ REVOKE ALL ON FUNCTION
     public.bus_archive(text, text, bigint),
     public.bus_delete(text, text, bigint),
     public.bus_set_vt(text, text, bigint, integer),
+    public.bus_extend(text, text, bigint[], integer[], integer),
+    public.bus_hand_back(text, text, bigint[], integer[]),
     public.bus_heartbeat(text, text),
     public.bus_dead_letter(text, text, bigint, text),
     public.bus_leave(text, text),
     public.bus_reap(integer),
+    public.bus_reap_expired(integer),
     public.bus_send(text, text, jsonb, jsonb),
     public.bus_wake(text)
     FROM PUBLIC;
@@ -353,6 +420,7 @@ REVOKE ALL ON FUNCTION
 GRANT EXECUTE ON FUNCTION
     public.bus_join(text),
     public.bus_join(text, text),
+    public.bus_join(text, text, integer, text[]),
     public.bus_publish(text, text, jsonb),
     public.bus_publish(text, text, jsonb, jsonb, integer),
     public.bus_subscribe(text, text, integer, integer, integer),
@@ -360,10 +428,13 @@ GRANT EXECUTE ON FUNCTION
     public.bus_archive(text, text, bigint),
     public.bus_delete(text, text, bigint),
     public.bus_set_vt(text, text, bigint, integer),
+    public.bus_extend(text, text, bigint[], integer[], integer),
+    public.bus_hand_back(text, text, bigint[], integer[]),
     public.bus_heartbeat(text, text),
     public.bus_dead_letter(text, text, bigint, text),
     public.bus_leave(text, text),
     public.bus_reap(integer),
+    public.bus_reap_expired(integer),
     public.bus_send(text, text, jsonb, jsonb),
     public.bus_wake(text)
     TO pgmq_bus_client;
@@ -375,7 +446,7 @@ GRANT USAGE ON SCHEMA public TO pgmq_bus_client;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('003_isolated', 1)
+VALUES ('003_isolated', 2)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

@@ -47,6 +47,37 @@ public final class ConnectionSource implements AutoCloseable {
         this.maxIdle = maxIdle;
     }
 
+    /** Work on a borrowed connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in auto-commit mode and gives the connection back
+     * (dropped when the work found it broken). Every failure is a {@link BusException} naming it.
+     */
+    public <T> T withConnection(SqlWork<T> work) {
+        XAConnection xa;
+        try {
+            xa = borrow();
+        } catch (SQLException e) {
+            throw new BusException("pgmq-bus: no database connection: " + e.getMessage(), e.getSQLState(), e);
+        }
+        Throwable failure = null;
+        try {
+            return work.run(xa.getConnection());
+        } catch (SQLException e) {
+            failure = e;
+            throw new BusException("pgmq-bus: database connection failed: " + e.getMessage(), e.getSQLState(), e);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            release(xa, failure);
+        }
+    }
+
     /** An XA-capable connection, idle or new; give it back with {@link #release} or {@link #discard}. */
     public XAConnection borrow() throws SQLException {
         synchronized (this) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra;
 
+import io.pgmqbus.api.BusException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -11,7 +14,28 @@ import javax.transaction.xa.Xid;
  * branch: pgjdbc supports no TMJOIN across connections, so {@link #isSameRM} is true only for itself.
  */
 public abstract class ForwardingXAResource implements XAResource {
+    /** Where the resource's branch is, as far as this connection is concerned. */
+    public enum Branch {
+        /** No branch: the connection is in auto-commit (or a local transaction). */
+        NONE,
+        /** Started and not ended: work on the connection belongs to the branch. */
+        ACTIVE,
+        /** Ended (before its prepare or commit, or suspended): no work may join it now. */
+        ENDED,
+        /** Rolled back, by the transaction manager or its timeout reaper. */
+        ROLLED_BACK,
+        /** Committed. */
+        COMMITTED
+    }
+
     private final XAResource delegate;
+    /**
+     * Held while work runs in the branch ({@link #inBranchState}) and while the branch changes
+     * state, so that a rollback from another thread (a transaction timeout) comes either before
+     * the work, which then sees the rollback, or after it, undoing it.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Branch branch = Branch.NONE;
 
     protected ForwardingXAResource(XAResource delegate) {
         this.delegate = delegate;
@@ -40,12 +64,57 @@ public abstract class ForwardingXAResource implements XAResource {
     protected void rolledBack() {
     }
 
+    /** After a commit failed: the branch is no longer this connection's, whatever became of it. */
+    protected void commitFailed() {
+    }
+
+    /**
+     * Runs {@code work} with the branch's state, which cannot change until it returns: work that
+     * sees {@link Branch#ACTIVE} completes inside the branch, before any rollback.
+     */
+    public <T> T inBranchState(Function<Branch, T> work) {
+        lock.lock();
+        try {
+            return work.apply(branch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} inside the live branch, or throws a {@link BusException} (doing nothing)
+     * when the branch is not active any more: rolled back (a transaction timeout), ended, completed.
+     */
+    public <T> T inLiveBranch(String what, ConnectionSource.SqlWork<T> work, java.sql.Connection c) {
+        return inBranchState(state -> {
+            if (state != Branch.ACTIVE) {
+                throw new BusException("pgmq-bus: " + what + " refused: its transaction is "
+                        + (state == Branch.ROLLED_BACK ? "rolled back (timed out?)" : "no longer active (" + state + ")"));
+            }
+            try {
+                return work.run(c);
+            } catch (java.sql.SQLException e) {
+                throw new BusException("pgmq-bus: " + what + " failed: " + e.getMessage(), e.getSQLState(), e);
+            }
+        });
+    }
+
+    private void moveTo(Branch state) {
+        branch = state;
+    }
+
     @Override
     public void start(Xid xid, int flags) throws XAException {
         if (flags == TMNOFLAGS) {
             starting();
         }
-        delegate.start(xid, flags);
+        lock.lock();
+        try {
+            delegate.start(xid, flags);
+            moveTo(Branch.ACTIVE);
+        } finally {
+            lock.unlock();
+        }
         if (flags == TMNOFLAGS) {
             started();
         }
@@ -53,13 +122,20 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public void end(Xid xid, int flags) throws XAException {
-        delegate.end(xid, flags);
+        lock.lock();
+        try {
+            delegate.end(xid, flags);
+        } finally {
+            moveTo(Branch.ENDED);
+            lock.unlock();
+        }
     }
 
     @Override
     public int prepare(Xid xid) throws XAException {
         int vote = delegate.prepare(xid);
         if (vote == XA_RDONLY) {
+            moveTo(Branch.COMMITTED);
             committed();
         }
         return vote;
@@ -75,16 +151,29 @@ public abstract class ForwardingXAResource implements XAResource {
                 throw e;
             }
         }
-        delegate.commit(xid, onePhase);
+        try {
+            delegate.commit(xid, onePhase);
+        } catch (XAException | RuntimeException e) {
+            moveTo(Branch.NONE);
+            commitFailed();
+            throw e;
+        }
+        moveTo(Branch.COMMITTED);
         committed();
     }
 
     @Override
     public void rollback(Xid xid) throws XAException {
+        lock.lock();
         try {
             delegate.rollback(xid);
         } finally {
-            rolledBack();
+            moveTo(Branch.ROLLED_BACK);
+            try {
+                rolledBack();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

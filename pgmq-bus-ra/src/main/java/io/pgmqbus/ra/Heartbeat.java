@@ -4,19 +4,22 @@ package io.pgmqbus.ra;
 import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.inbound.Activation;
 import io.pgmqbus.ra.inbound.Outage;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TimerTask;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
-import javax.sql.XAConnection;
 
 /**
  * The adapter's periodic task on the container's timer: one statement refreshes every joined
- * subscription of this node, and dead peers' ephemeral subscriptions (not seen for two leases) are
- * reaped, so a node killed without deactivating does not make its channels grow forever; and the
- * adapter's pool closes the connections nobody used for a while.
+ * subscription of this node (an activation whose queue turns out to be gone joins again), and
+ * dead peers' ephemeral subscriptions are reaped, so a node killed without deactivating does not
+ * make its channels grow forever; and the adapter's pool closes the connections nobody used for a
+ * while. Reaping is fair: a subscription is dead after twice its own lease unseen, and this node
+ * reaps only subscriptions whose lease is shorter than the time it has itself been heartbeating
+ * without an outage, so after an outage shared by every node nobody is reaped for it.
  */
 final class Heartbeat extends TimerTask {
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
@@ -29,40 +32,48 @@ final class Heartbeat extends TimerTask {
 
     private final PgmqBusResourceAdapter ra;
     private final Outage outage = new Outage(LOG, "pgmq-bus heartbeat");
+    private final LongSupplier clock;
+    /** When the heartbeats started to succeed without a failure since ({@link System#nanoTime()}), or null during an outage. */
+    private Long healthySince;
 
-    Heartbeat(PgmqBusResourceAdapter ra) {
+    Heartbeat(PgmqBusResourceAdapter ra, LongSupplier clock) {
         this.ra = ra;
+        this.clock = clock;
     }
 
     @Override
     public void run() {
+        List<Activation> activations = ra.activations();
         List<Subscription> mine = new ArrayList<>();
-        for (Activation a : ra.activations()) {
+        for (Activation a : activations) {
             Subscription s = a.subscription();
             if (s != null) {
                 mine.add(s);
             }
         }
-        XAConnection xa = null;
-        Throwable failure = null;
         try {
-            xa = ra.connections().borrow();
-            Connection c = xa.getConnection();
-            if (!mine.isEmpty()) {
-                ra.busBackend().heartbeat(c, mine);
-            }
-            List<String> reaped = ra.busBackend().reap(c, Duration.ofSeconds(2L * ra.settings().leaseSeconds()));
-            if (!reaped.isEmpty()) {
-                LOG.info("pgmq-bus: reaped " + reaped.size() + " dead subscriptions: " + reaped);
-            }
+            Set<String> gone = ra.connections().withConnection(c -> {
+                Set<String> missing = mine.isEmpty() ? Set.of() : ra.busBackend().heartbeat(c, mine);
+                long now = clock.getAsLong();
+                if (healthySince == null) {
+                    healthySince = now;
+                }
+                List<String> reaped = ra.busBackend().reapExpired(c, Duration.ofNanos(now - healthySince));
+                if (!reaped.isEmpty()) {
+                    LOG.info("pgmq-bus: reaped " + reaped.size() + " dead subscriptions: " + reaped);
+                }
+                return missing;
+            });
             outage.succeeded();
-        } catch (Exception e) {
-            failure = e;
-            outage.failed(e);
-        } finally {
-            if (xa != null) {
-                ra.connections().release(xa, failure);
+            for (Activation a : activations) {
+                Subscription s = a.subscription();
+                if (s != null && gone.contains(s.queueName())) {
+                    a.subscriptionLost(s, "the heartbeat found it unregistered: reaped by another node, or dropped");
+                }
             }
+        } catch (RuntimeException e) {
+            healthySince = null;
+            outage.failed(e);
         }
         ra.connections().closeIdle(IDLE_HEARTBEATS * ra.settings().heartbeatSeconds() * 1000L);
     }

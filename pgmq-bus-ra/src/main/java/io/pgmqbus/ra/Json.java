@@ -4,6 +4,7 @@ package io.pgmqbus.ra;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.spi.JsonProvider;
@@ -59,13 +60,27 @@ public final class Json {
         return bind().toJson(payload);
     }
 
-    /** Parses a JSON object; {@code null} or blank text is the empty object. */
+    /**
+     * Parses a JSON object; {@code null} or blank text, and JSON that is not an object ({@code null},
+     * an array, a string, a number: any PGMQ client may send such headers), is the empty object.
+     */
     public static JsonObject object(String json) {
         if (json == null || json.isBlank()) {
-            return jakarta.json.JsonValue.EMPTY_JSON_OBJECT;
+            return JsonValue.EMPTY_JSON_OBJECT;
         }
+        JsonValue value = value(json);
+        return value instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
+    }
+
+    /** Whether {@code json} is a JSON object. */
+    public static boolean isObject(String json) {
+        return json != null && !json.isBlank() && value(json) instanceof JsonObject;
+    }
+
+    /** Parses any JSON value. */
+    public static JsonValue value(String json) {
         try (JsonReader reader = json().createReader(new StringReader(json))) {
-            return reader.readObject();
+            return reader.readValue();
         }
     }
 
@@ -77,7 +92,7 @@ public final class Json {
             if (v == null) {
                 continue;
             }
-            if (v instanceof jakarta.json.JsonValue jv) {
+            if (v instanceof JsonValue jv) {
                 b.add(e.getKey(), jv);
             } else if (v instanceof Number n) {
                 b.add(e.getKey(), n.longValue());

@@ -96,7 +96,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             throw new ResourceAdapterInternalException("pgmq-bus: the container refused the adapter's work", e);
         }
         long period = settings.heartbeatSeconds() * 1000L;
-        timer.schedule(new Heartbeat(this), period, period);
+        timer.schedule(new Heartbeat(this, System::nanoTime), period, period);
     }
 
     private void prepareDatabase() throws ResourceAdapterInternalException {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The direct backend: the application role calls {@code pgmq.*} itself and peers trust each other.
@@ -22,14 +23,15 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
-    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds) {
+    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds,
+                             Set<String> messageTypes) {
         QueueNames.requireValidChannel(channel);
         requireValidSubscription(durableName);
         String queue = durableName == null
                 ? QueueNames.ephemeralQueue(channel)
                 : QueueNames.durableQueue(channel, durableName);
         String joined = single(c, "joining channel '" + channel + "'",
-                "SELECT pgmq_bus.join(?, ?, ?, ?, ?, ?)",
+                "SELECT pgmq_bus.join(?::text, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text[])",
                 ps -> {
                     ps.setString(1, queue);
                     ps.setString(2, channel);
@@ -37,6 +39,7 @@ public final class DirectBackend extends SqlBackend {
                     ps.setString(4, durableName);
                     ps.setString(5, node);
                     ps.setInt(6, leaseSeconds);
+                    ps.setArray(7, types(c, messageTypes));
                 },
                 rs -> rs.getString(1));
         return new Subscription(joined, channel, durableName);
@@ -148,12 +151,44 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
-    public void heartbeat(Connection c, Collection<Subscription> subscriptions) {
-        String[] queues = subscriptions.stream().map(Subscription::queueName).toArray(String[]::new);
-        single(c, "heartbeat of " + queues.length + " subscriptions",
-                "SELECT pgmq_bus.heartbeat(?)",
-                ps -> ps.setArray(1, c.createArrayOf("text", queues)),
+    public Set<Long> extend(Connection c, Subscription s, Collection<QueuedMessage> held, int visibilitySeconds) {
+        requireNonNegative("visibility timeout", visibilitySeconds);
+        return Set.copyOf(query(c, "extending " + held.size() + " messages of queue " + s.queueName(),
+                "SELECT id FROM pgmq_bus.extend(?::text, ?::bigint[], ?::integer[], ?::integer) AS id",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    bindHeld(c, ps, 2, held);
+                    ps.setInt(4, visibilitySeconds);
+                },
+                rs -> rs.getLong(1)));
+    }
+
+    @Override
+    public int handBack(Connection c, Subscription s, Collection<QueuedMessage> messages) {
+        return single(c, "handing back " + messages.size() + " messages of queue " + s.queueName(),
+                "SELECT pgmq_bus.hand_back(?::text, ?::bigint[], ?::integer[])",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    bindHeld(c, ps, 2, messages);
+                },
                 rs -> rs.getInt(1));
+    }
+
+    @Override
+    public Set<String> heartbeat(Connection c, Collection<Subscription> subscriptions) {
+        String[] queues = subscriptions.stream().map(Subscription::queueName).toArray(String[]::new);
+        return Set.copyOf(query(c, "heartbeat of " + queues.length + " subscriptions",
+                "SELECT q FROM pgmq_bus.heartbeat_missing(?::text[]) AS q",
+                ps -> ps.setArray(1, c.createArrayOf("text", queues)),
+                rs -> rs.getString(1)));
+    }
+
+    @Override
+    public List<String> reapExpired(Connection c, Duration healthyFor) {
+        return query(c, "reaping expired subscriptions",
+                "SELECT q FROM pgmq_bus.reap_expired(make_interval(secs => ?)) AS q",
+                ps -> ps.setDouble(1, Math.max(0, healthyFor.toMillis()) / 1000.0),
+                rs -> rs.getString(1));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The isolated backend: the application role may only execute the {@code SECURITY DEFINER}
@@ -22,19 +23,19 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
-    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds) {
+    public Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds,
+                             Set<String> messageTypes) {
         QueueNames.requireValidChannel(channel);
         requireValidSubscription(durableName);
-        String queue = durableName == null
-                ? single(c, "joining channel '" + channel + "'", "SELECT public.bus_join(?)",
-                        ps -> ps.setString(1, channel), rs -> rs.getString(1))
-                : single(c, "joining channel '" + channel + "' as '" + durableName + "'",
-                        "SELECT public.bus_join(?, ?)",
-                        ps -> {
-                            ps.setString(1, channel);
-                            ps.setString(2, durableName);
-                        },
-                        rs -> rs.getString(1));
+        String queue = single(c, "joining channel '" + channel + "'" + (durableName == null ? "" : " as '" + durableName + "'"),
+                "SELECT public.bus_join(?::text, ?::text, ?::integer, ?::text[])",
+                ps -> {
+                    ps.setString(1, channel);
+                    ps.setString(2, durableName);
+                    ps.setInt(3, leaseSeconds);
+                    ps.setArray(4, types(c, messageTypes));
+                },
+                rs -> rs.getString(1));
         return new Subscription(queue, channel, durableName);
     }
 
@@ -144,16 +145,57 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
-    public void heartbeat(Connection c, Collection<Subscription> subscriptions) {
+    public Set<Long> extend(Connection c, Subscription s, Collection<QueuedMessage> held, int visibilitySeconds) {
+        requireNonNegative("visibility timeout", visibilitySeconds);
+        return Set.copyOf(query(c, "extending " + held.size() + " messages of queue " + s.queueName(),
+                "SELECT id FROM public.bus_extend(?::text, ?::text, ?::bigint[], ?::integer[], ?::integer) AS id",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    bindHeld(c, ps, 3, held);
+                    ps.setInt(5, visibilitySeconds);
+                },
+                rs -> rs.getLong(1)));
+    }
+
+    @Override
+    public int handBack(Connection c, Subscription s, Collection<QueuedMessage> messages) {
+        return single(c, "handing back " + messages.size() + " messages of queue " + s.queueName(),
+                "SELECT public.bus_hand_back(?::text, ?::text, ?::bigint[], ?::integer[])",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    bindHeld(c, ps, 3, messages);
+                },
+                rs -> rs.getInt(1));
+    }
+
+    @Override
+    public Set<String> heartbeat(Connection c, Collection<Subscription> subscriptions) {
         String[] queues = subscriptions.stream().map(Subscription::queueName).toArray(String[]::new);
         String[] channels = subscriptions.stream().map(Subscription::channel).toArray(String[]::new);
-        query(c, "heartbeat of " + queues.length + " subscriptions",
-                "SELECT public.bus_heartbeat(q, ch) FROM unnest(?::text[], ?::text[]) AS t(q, ch)",
+        return Set.copyOf(query(c, "heartbeat of " + queues.length + " subscriptions",
+                "SELECT t.q FROM unnest(?::text[], ?::text[]) AS t(q, ch) WHERE NOT public.bus_heartbeat(t.q, t.ch)",
                 ps -> {
                     ps.setArray(1, c.createArrayOf("text", queues));
                     ps.setArray(2, c.createArrayOf("text", channels));
                 },
-                rs -> rs.getBoolean(1));
+                rs -> rs.getString(1)));
+    }
+
+    @Override
+    public List<String> reapExpired(Connection c, Duration healthyFor) {
+        return query(c, "reaping expired subscriptions",
+                "SELECT q FROM public.bus_reap_expired(?::integer) AS q",
+                ps -> ps.setInt(1, (int) Math.min(Integer.MAX_VALUE, Math.max(0, healthyFor.toSeconds()))),
+                rs -> rs.getString(1));
+    }
+
+    /** A queue that was reaped or left is "not a member" to the wrappers, like one that never existed. */
+    @Override
+    public boolean queueGone(BusException e) {
+        return super.queueGone(e) || "42501".equals(e.getSqlState())
+                && String.valueOf(e.getMessage()).contains("not a member");
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every database operation of the bus. Implementations hold every SQL statement the adapter sends;
@@ -23,7 +24,13 @@ public interface PgmqBackend {
      * @param node who joins (host and process), recorded for operators
      * @param leaseSeconds how long the subscription counts as alive without a heartbeat
      */
-    Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds);
+    Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds,
+                      Set<String> messageTypes);
+
+    /** Joins without a message-type filter (every message of the channel). */
+    default Subscription join(Connection c, String channel, String durableName, String node, int leaseSeconds) {
+        return join(c, channel, durableName, node, leaseSeconds, Set.of());
+    }
 
     /**
      * Puts one copy of the message on every live subscription of the channel, in one round trip.
@@ -77,11 +84,45 @@ public interface PgmqBackend {
      */
     Long deadLetter(Connection c, Subscription s, long msgId, String error);
 
-    /** Tells the database these subscriptions are alive (refreshes their last-seen). */
-    void heartbeat(Connection c, Collection<Subscription> subscriptions);
+    /**
+     * Extends the visibility of messages this reader still holds (as it read them: same read
+     * count) to {@code visibilitySeconds} from now, without counting a read.
+     *
+     * @return the ids extended; a message missing from it is no longer held (acknowledged, or read
+     *         again by another reader)
+     */
+    Set<Long> extend(Connection c, Subscription s, Collection<QueuedMessage> held, int visibilitySeconds);
 
-    /** Drops the queues of ephemeral subscriptions not seen for {@code maxAge}; returns their names. */
+    /**
+     * Makes messages that were read but never delivered visible again at once, their read not
+     * counted, in one round trip. Messages no longer held are left alone.
+     *
+     * @return how many were handed back
+     */
+    int handBack(Connection c, Subscription s, Collection<QueuedMessage> messages);
+
+    /**
+     * Tells the database these subscriptions are alive (refreshes their last-seen).
+     *
+     * @return the queue names among them that are gone (left, reaped by another node, or dropped)
+     */
+    Set<String> heartbeat(Connection c, Collection<Subscription> subscriptions);
+
+    /**
+     * Drops the queues of ephemeral subscriptions not seen for {@code maxAge} nor for their own
+     * lease (an operator's reap); returns their names.
+     */
     List<String> reap(Connection c, Duration maxAge);
+
+    /**
+     * The heartbeat's reap: drops the ephemeral subscriptions not seen for twice their own lease,
+     * among those whose lease is shorter than {@code healthyFor}, the time this node has been
+     * heartbeating without an outage; returns their names.
+     */
+    List<String> reapExpired(Connection c, Duration healthyFor);
+
+    /** Whether a failure says the subscription's queue is gone (so the reader must join again). */
+    boolean queueGone(io.pgmqbus.api.BusException e);
 
     /** Leaves: drops an ephemeral subscription's queue; keeps a durable one's. */
     void leave(Connection c, Subscription s);

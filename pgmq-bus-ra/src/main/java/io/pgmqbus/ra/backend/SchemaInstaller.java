@@ -30,10 +30,12 @@ public final class SchemaInstaller {
         PGMQ_COMPAT("001_pgmq_compat.sql", "pgmq",
                 "create", "drop_queue", "list_queues", "send", "read", "archive", "delete", "set_vt"),
         BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus",
-                "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify"),
+                "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify",
+                "heartbeat_missing", "reap_expired", "extend", "hand_back"),
         ISOLATED("003_isolated.sql", "public",
                 "bus_join", "bus_publish", "bus_subscribe", "bus_archive", "bus_leave", "bus_read", "bus_delete",
-                "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake");
+                "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake",
+                "bus_extend", "bus_hand_back", "bus_reap_expired");
 
         final String file;
         final String schema;

@@ -85,6 +85,23 @@ abstract class SqlBackend implements PgmqBackend {
         return name;
     }
 
+    /** The ids and read counts of {@code messages}, as the SQL arrays of extend and hand_back. */
+    static void bindHeld(Connection c, PreparedStatement ps, int first, java.util.Collection<QueuedMessage> messages)
+            throws SQLException {
+        ps.setArray(first, c.createArrayOf("bigint", messages.stream().map(QueuedMessage::msgId).toArray()));
+        ps.setArray(first + 1, c.createArrayOf("integer", messages.stream().map(QueuedMessage::readCount).toArray()));
+    }
+
+    /** A message-type filter as the SQL text array of join ({@code null} = every type). */
+    static java.sql.Array types(Connection c, java.util.Set<String> types) throws SQLException {
+        return types == null || types.isEmpty() ? null : c.createArrayOf("text", types.toArray());
+    }
+
+    @Override
+    public boolean queueGone(BusException e) {
+        return "42P01".equals(e.getSqlState());
+    }
+
     static void requireNonNegative(String what, int value) {
         if (value < 0) {
             throw new BusException(what + " must not be negative, was " + value);

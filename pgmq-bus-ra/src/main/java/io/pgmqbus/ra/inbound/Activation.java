@@ -2,33 +2,21 @@
 package io.pgmqbus.ra.inbound;
 
 import io.pgmqbus.api.BusException;
-import io.pgmqbus.ra.ConnectionSource;
-import io.pgmqbus.ra.Json;
-import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
-import io.pgmqbus.ra.inbound.DeliveryWork.Settlement;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.XAConnection;
 
 /**
- * One endpoint activation: its subscription, its reader loop and up to {@code maxSessions}
- * concurrent deliveries. Stopping is bounded: the reader ends, in-flight deliveries get the rest of
- * the time limit, and an ephemeral subscription's queue is dropped.
+ * One endpoint activation: its subscription, its reader loop ({@link ReaderWork}), its sessions
+ * and read-ahead ({@link Sessions}), the leases of what it holds ({@link Leases}) and the rules for
+ * what becomes of a message ({@link Settlement}). Stopping is bounded: the reader ends, in-flight
+ * deliveries get the rest of the time limit, and an ephemeral subscription's queue is dropped.
  */
 public final class Activation {
     private static final Logger LOG = Logger.getLogger(Activation.class.getName());
@@ -36,30 +24,29 @@ public final class Activation {
     private final PgmqBusActivationSpec spec;
     private final MessageEndpointFactory factory;
     private final InboundContext context;
-    private final Semaphore sessions;
     private final Set<String> types;
     private final boolean transacted;
+    private final Sessions sessions;
+    private final Leases leases;
+    private final Settlement settlement;
     private final ReaderWork reader;
-    /** Messages read beyond the free sessions, for the next session that frees up (at most batchSize). */
-    private final Queue<Prefetched> prefetched = new ConcurrentLinkedQueue<>();
     private volatile Subscription subscription;
-
-    /** A message read but not yet delivered, and when it was read. */
-    record Prefetched(Subscription subscription, QueuedMessage message, long readAtNanos) {
-    }
 
     public Activation(PgmqBusActivationSpec spec, MessageEndpointFactory factory, InboundContext context)
             throws ResourceException {
         this.spec = spec;
         this.factory = factory;
         this.context = context;
-        this.sessions = new Semaphore(spec.getMaxSessions());
         this.types = spec.messageTypeSet();
         try {
             this.transacted = factory.isDeliveryTransacted(DeliveryWork.ON_MESSAGE);
         } catch (NoSuchMethodException e) {
             throw new ResourceException("the endpoint does not implement BusMessageListener.onMessage", e);
         }
+        this.sessions = new Sessions(spec.getMaxSessions());
+        this.leases = new Leases(spec.getVisibilityTimeout(), spec.getMaxDeliverySeconds(),
+                factory.getActivationName() + " (channel '" + spec.getChannel() + "')", System::nanoTime);
+        this.settlement = new Settlement(spec, context);
         this.reader = new ReaderWork(this);
     }
 
@@ -85,18 +72,19 @@ public final class Activation {
     }
 
     /** The subscription, joining first if needed. */
-    Subscription joined() {
+    synchronized Subscription joined() {
         Subscription s = subscription;
         if (s == null) {
-            s = withConnection(c -> context.backend().join(c, spec.getChannel(), spec.getSubscription(),
-                    context.node(), context.leaseSeconds()));
+            s = context.connections().withConnection(c -> context.backend().join(c, spec.getChannel(),
+                    spec.getSubscription(), context.node(), context.leaseSeconds(), types));
             if (Boolean.TRUE.equals(spec.getNotifications())) {
                 // with notifications off the reader polls at its interval, woken by nothing else
                 context.wakeUps().register(s.queueName(), reader.waiter());
             }
             subscription = s;
+            Subscription joined = s;
             LOG.fine(() -> "pgmq-bus: " + factory.getActivationName() + " joined channel '" + spec.getChannel()
-                    + "' with queue " + subscription.queueName());
+                    + "' with queue " + joined.queueName());
         }
         return s;
     }
@@ -104,6 +92,21 @@ public final class Activation {
     /** The joined subscription, or {@code null} before the first successful join. */
     public Subscription subscription() {
         return subscription;
+    }
+
+    /**
+     * The subscription's queue is gone (reaped by another node, left, or dropped): says so once and
+     * joins again at the reader's next round, which this wakes.
+     */
+    public synchronized void subscriptionLost(Subscription lost, String how) {
+        if (lost == null || subscription != lost) {
+            return;
+        }
+        subscription = null;
+        context.wakeUps().unregister(lost.queueName(), reader.waiter());
+        LOG.warning("pgmq-bus: the queue " + lost.queueName() + " of channel '" + lost.channel() + "' is gone (" + how
+                + "); " + factory.getActivationName() + " joins the channel again");
+        reader.waiter().wake();
     }
 
     /**
@@ -116,20 +119,18 @@ public final class Activation {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         boolean clean = reader.stop(millis);
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        if (sessions.tryAcquire(spec.getMaxSessions(), left, TimeUnit.MILLISECONDS)) {
-            sessions.release(spec.getMaxSessions());
-        } else {
+        if (!sessions.awaitIdle(left)) {
             clean = false;
             LOG.warning("pgmq-bus: deliveries of " + factory.getActivationName() + " still running after "
                     + millis + " ms; their messages come back after the visibility timeout");
         }
-        handBackPrefetched();
+        handBack(sessions.takeWaiting());
         Subscription s = subscription;
         if (s != null) {
-            context.wakeUps().unregister(s.queueName());
+            context.wakeUps().unregister(s.queueName(), reader.waiter());
             if (!s.durable()) {
                 try {
-                    withConnection(c -> {
+                    context.connections().withConnection(c -> {
                         context.backend().leave(c, s);
                         return null;
                     });
@@ -142,14 +143,36 @@ public final class Activation {
         return clean;
     }
 
-    /** Hands a read message to a delivery work; the caller holds a session permit for it. */
-    void dispatch(Subscription s, QueuedMessage m) throws WorkException {
+    /** Hands a held message to a new delivery work; the caller holds a session for it. */
+    void dispatch(Held h) throws WorkException {
         try {
-            context.workManager().scheduleWork(new DeliveryWork(this, s, m));
+            context.workManager().scheduleWork(new DeliveryWork(this, h));
         } catch (WorkException e) {
-            sessions.release();
+            sessions.give();
             throw e;
         }
+    }
+
+    /**
+     * The next waiting message for a session that just finished a delivery, or null when there is
+     * none or the activation is stopping. One held past its limit is handed back instead.
+     */
+    Held nextWaiting() {
+        for (Held h = reader.stopping() ? null : sessions.nextWaiting(); h != null; h = sessions.nextWaiting()) {
+            if (!h.letGo) {
+                return h;
+            }
+            handBack(List.of(h));
+        }
+        return null;
+    }
+
+    /** Makes held messages that were not delivered visible again at once, uncounted. */
+    void handBack(List<Held> held) {
+        held.forEach(leases::letGo);
+        held.stream().collect(java.util.stream.Collectors.groupingBy(h -> h.subscription,
+                        java.util.stream.Collectors.mapping(h -> h.message, java.util.stream.Collectors.toList())))
+                .forEach(settlement::handBack);
     }
 
     /**
@@ -158,7 +181,7 @@ public final class Activation {
      */
     public boolean deliverLocally(String payload, String headers) {
         try {
-            if (!sessions.tryAcquire(1, TimeUnit.SECONDS)) {
+            if (!sessions.take(1000)) {
                 return false;
             }
         } catch (InterruptedException e) {
@@ -170,127 +193,8 @@ public final class Activation {
             context.workManager().scheduleWork(new LocalDelivery(this, message));
             return true;
         } catch (WorkException e) {
-            sessions.release();
+            sessions.give();
             return false;
-        }
-    }
-
-    void deliveryFinished() {
-        sessions.release();
-    }
-
-    /** Keeps a message that was read while every session was busy, for the next session that frees up. */
-    void prefetch(Subscription s, QueuedMessage m) {
-        prefetched.add(new Prefetched(s, m, System.nanoTime()));
-    }
-
-    boolean hasPrefetched() {
-        return !prefetched.isEmpty();
-    }
-
-    /**
-     * The next prefetched message to deliver, or null when there is none or the activation is
-     * stopping. One that waited more than half its visibility timeout is handed back instead: it
-     * may soon be visible to other readers again, and a delivery now could overlap theirs.
-     */
-    Prefetched nextPrefetched() {
-        long limit = TimeUnit.SECONDS.toNanos(spec.getVisibilityTimeout()) / 2;
-        for (Prefetched p = reader.stopping() ? null : prefetched.poll(); p != null; p = prefetched.poll()) {
-            if (System.nanoTime() - p.readAtNanos() < limit) {
-                return p;
-            }
-            handBack(p.subscription(), List.of(p.message()));
-        }
-        return null;
-    }
-
-    private void handBackPrefetched() {
-        for (Prefetched p = prefetched.poll(); p != null; p = prefetched.poll()) {
-            handBack(p.subscription(), List.of(p.message()));
-        }
-    }
-
-    /** Makes messages that were read but will not be delivered now visible again at once. */
-    void handBack(Subscription s, List<QueuedMessage> messages) {
-        try {
-            withConnection(c -> {
-                for (QueuedMessage m : messages) {
-                    context.backend().release(c, s, m.msgId(), 0);
-                }
-                return null;
-            });
-        } catch (BusException e) {
-            LOG.warning("pgmq-bus: could not hand back " + messages.size() + " read messages of queue " + s.queueName()
-                    + "; they come back after their visibility timeout: " + e.getMessage());
-        }
-    }
-
-    /** Acknowledges, hands back for retry, or dead-letters a message, outside any transaction. */
-    void settle(Subscription s, QueuedMessage m, Settlement settlement, String error) {
-        try {
-            withConnection(c -> {
-                switch (settlement) {
-                    case ACKNOWLEDGE -> context.backend().acknowledge(c, s, m.msgId());
-                    case RETRY -> context.backend().release(c, s, m.msgId(), spec.backoffSeconds(m.readCount()));
-                    case DEAD_LETTER -> deadLetter(c, s, m, error);
-                }
-                return null;
-            });
-        } catch (BusException e) {
-            LOG.warning("pgmq-bus: could not " + settlement.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " message " + m.msgId() + " of queue " + s.queueName() + "; it comes back after its visibility"
-                    + " timeout: " + e.getMessage());
-        }
-    }
-
-    private void deadLetter(Connection c, Subscription s, QueuedMessage m, String error) {
-        String channel = spec.getDeadLetterChannel();
-        if (channel == null || channel.isEmpty()) {
-            context.backend().deadLetter(c, s, m.msgId(), error);
-            return;
-        }
-        String headers = Json.merge(m.headers(), Map.of("channel", channel, "x-dead-letter", Json.objectBuilder()
-                .add("error", error).add("channel", s.channel()).add("queue", s.queueName())
-                .add("read_ct", m.readCount()).add("dead_lettered_at", Instant.now().toString()).build()));
-        try {
-            c.setAutoCommit(false);
-            context.backend().publish(c, channel, m.message(), headers, 0);
-            context.backend().acknowledge(c, s, m.msgId());
-            c.commit();
-        } catch (SQLException e) {
-            throw new BusException("dead-lettering to channel '" + channel + "' failed: " + e.getMessage(), e.getSQLState(), e);
-        } finally {
-            try {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "restoring auto-commit failed", e);
-            }
-        }
-    }
-
-    /** Runs {@code work} on a pooled connection in auto-commit mode. */
-    <T> T withConnection(Function<Connection, T> work) {
-        ConnectionSource source = context.connections();
-        XAConnection xa;
-        try {
-            xa = source.borrow();
-        } catch (SQLException e) {
-            throw new BusException("pgmq-bus: no database connection: " + e.getMessage(), e.getSQLState(), e);
-        }
-        Throwable failure = null;
-        try {
-            return work.apply(xa.getConnection());
-        } catch (SQLException e) {
-            failure = e;
-            throw new BusException("pgmq-bus: database connection failed: " + e.getMessage(), e.getSQLState(), e);
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        } finally {
-            source.release(xa, failure);
         }
     }
 
@@ -298,7 +202,8 @@ public final class Activation {
      * Whether a message is for this bean: of a chosen type, and not published to another channel
      * (in the direct backend, channels whose names sanitize alike share queues, e.g. {@code a.b}
      * and {@code a_b}; the {@code channel} header tells them apart; a message without one, from
-     * another PGMQ client, is taken).
+     * another PGMQ client, is taken). Publishers already skip subscriptions whose filter does not
+     * want a type; this catches what other clients send straight to the queue.
      */
     boolean wants(String channel, String type) {
         if (channel != null && !channel.equals(spec.getChannel())) {
@@ -323,7 +228,15 @@ public final class Activation {
         return context;
     }
 
-    Semaphore sessions() {
+    Sessions sessions() {
         return sessions;
+    }
+
+    Leases leases() {
+        return leases;
+    }
+
+    Settlement settlement() {
+        return settlement;
     }
 }

@@ -8,16 +8,15 @@ import io.pgmqbus.ra.backend.Subscription;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.work.Work;
 import java.lang.reflect.Method;
-import java.sql.Connection;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.sql.XAConnection;
 
 /**
- * One delivery of one message to one endpoint instance. The message is acknowledged only after
- * {@code onMessage} returned normally: on the delivery transaction's own branch when the bean is
- * transacted (so a rollback undoes it), otherwise right after {@code afterDelivery}. A failed
- * delivery hands the message back with its back-off, or dead-letters it after {@code maxDeliveries}.
+ * Deliveries on one session: a message, then the messages waiting for a session, one after the
+ * other on this thread, then the session is free. A message is acknowledged only after
+ * {@code onMessage} returned normally: inside the delivery transaction's live branch when the bean
+ * is transacted (so a rollback, a timeout's included, undoes it), otherwise right after
+ * {@code afterDelivery}. Any failure before, around or after {@code onMessage} is a failed
+ * delivery, settled by {@link Settlement}.
  */
 final class DeliveryWork implements Work {
     static final Method ON_MESSAGE;
@@ -30,67 +29,88 @@ final class DeliveryWork implements Work {
         }
     }
 
-    private static final Logger LOG = Logger.getLogger(DeliveryWork.class.getName());
-
     private final Activation activation;
-    private final Subscription subscription;
-    private final QueuedMessage queued;
+    private final Held first;
 
-    DeliveryWork(Activation activation, Subscription subscription, QueuedMessage queued) {
+    DeliveryWork(Activation activation, Held first) {
         this.activation = activation;
-        this.subscription = subscription;
-        this.queued = queued;
+        this.first = first;
     }
 
-    /** Delivers this message, then any prefetched ones (same session, same thread), then frees the session. */
     @Override
     public void run() {
         try {
-            deliver();
-            for (Activation.Prefetched p = activation.nextPrefetched(); p != null; p = activation.nextPrefetched()) {
-                new DeliveryWork(activation, p.subscription(), p.message()).deliver();
+            for (Held h = first; h != null; h = activation.nextWaiting()) {
+                deliver(h);
             }
         } finally {
-            activation.deliveryFinished();
+            activation.sessions().give();
         }
     }
 
-    private void deliver() {
-        DeliveredMessage message = new DeliveredMessage(queued.msgId(), subscription.channel(), queued.message(),
-                queued.headers(), queued.enqueuedAt(), queued.readCount());
-        if (!activation.wants(message.getHeader("channel"), message.getType())) {
-            activation.settle(subscription, queued, Settlement.ACKNOWLEDGE, null);
-            return;
-        }
-        int maxDeliveries = activation.spec().getMaxDeliveries();
-        if (queued.readCount() > maxDeliveries) {
-            activation.settle(subscription, queued, Settlement.DEAD_LETTER,
-                    "delivered " + (queued.readCount() - 1) + " times (maxDeliveries " + maxDeliveries + ") without success");
-            return;
-        }
-        boolean transacted = activation.transacted();
-        XAConnection xa = null;
+    private void deliver(Held h) {
+        Subscription s = h.subscription;
+        QueuedMessage m = h.message;
+        Settlement settlement = activation.settlement();
         Throwable failure = null;
         boolean acknowledged = false;
         try {
-            TrackingXAResource branch = null;
-            if (transacted) {
-                xa = activation.context().connections().borrow();
-                branch = new TrackingXAResource(xa.getXAResource());
+            DeliveredMessage message = new DeliveredMessage(m.msgId(), s.channel(), m.message(), m.headers(),
+                    m.enqueuedAt(), m.readCount());
+            if (!activation.wants(message.getHeader("channel"), message.getType())) {
+                activation.leases().letGo(h);
+                settlement.acknowledge(s, m);
+                return;
             }
+            if (settlement.deadLetterIfExhausted(s, m)) {
+                activation.leases().letGo(h);
+                return;
+            }
+            acknowledged = invoke(s, m, message);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        activation.leases().letGo(h);
+        if (failure != null) {
+            settlement.failed(s, m, failure);
+        } else if (!acknowledged) {
+            settlement.acknowledge(s, m);
+        }
+    }
+
+    /**
+     * Calls the endpoint; for a transacted bean, acknowledges in its branch after {@code onMessage}.
+     *
+     * @return true when acknowledged (transacted and committed), false when the caller acknowledges
+     * @throws Throwable whatever failed: the container, the bean, the acknowledgement, or the commit
+     */
+    private boolean invoke(Subscription s, QueuedMessage m, DeliveredMessage message) throws Throwable {
+        boolean transacted = activation.transacted();
+        XAConnection xa = transacted ? activation.context().connections().borrow() : null;
+        Throwable failure = null;
+        try {
+            TrackingXAResource branch = transacted ? new TrackingXAResource(xa.getXAResource()) : null;
             MessageEndpoint endpoint = activation.factory().createEndpoint(branch);
             try {
                 endpoint.beforeDelivery(ON_MESSAGE);
                 try {
                     ((BusMessageListener) endpoint).onMessage(message);
                     if (transacted) {
-                        Connection c = xa.getConnection();
-                        activation.context().backend().acknowledge(c, subscription, queued.msgId());
+                        branch.inLiveBranch("acknowledging message " + m.msgId() + " of queue " + s.queueName(),
+                                c -> activation.context().backend().acknowledge(c, s, m.msgId()), xa.getConnection());
                     }
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    endpoint.afterDelivery();
+                    try {
+                        endpoint.afterDelivery();
+                    } catch (Throwable t) {
+                        if (failure == null) {
+                            failure = t;
+                        } else {
+                            failure.addSuppressed(t);
+                        }
+                    }
                 }
             } finally {
                 endpoint.release();
@@ -98,20 +118,17 @@ final class DeliveryWork implements Work {
             if (failure == null && transacted && !branch.wasCommitted()) {
                 failure = new IllegalStateException("the delivery transaction rolled back");
             }
-            acknowledged = failure == null && transacted;
-        } catch (Throwable t) {
-            if (failure == null) {
-                failure = t;
+            if (failure != null) {
+                throw failure;
             }
+            return transacted;
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
             if (xa != null) {
                 activation.context().connections().release(xa, failure);
             }
-        }
-        if (failure == null && !acknowledged) {
-            activation.settle(subscription, queued, Settlement.ACKNOWLEDGE, null);
-        } else if (failure != null) {
-            failed(failure, maxDeliveries);
         }
     }
 
@@ -133,25 +150,8 @@ final class DeliveryWork implements Work {
         return text.toString();
     }
 
-    private void failed(Throwable failure, int maxDeliveries) {
-        String error = describe(failure);
-        if (queued.readCount() >= maxDeliveries) {
-            LOG.log(Level.WARNING, "pgmq-bus: message " + queued.msgId() + " of queue " + subscription.queueName()
-                    + " on channel '" + subscription.channel() + "' failed " + queued.readCount()
-                    + " deliveries; dead-lettering it: " + error);
-            activation.settle(subscription, queued, Settlement.DEAD_LETTER, error);
-        } else {
-            LOG.log(Level.FINE, "pgmq-bus: delivery " + queued.readCount() + " of message " + queued.msgId()
-                    + " failed; it comes back after its back-off", failure);
-            activation.settle(subscription, queued, Settlement.RETRY, error);
-        }
-    }
-
     @Override
     public void release() {
         // a delivery in progress finishes; the adapter waits for it with a time limit
     }
-
-    /** What happens to a message after its delivery. */
-    enum Settlement { ACKNOWLEDGE, RETRY, DEAD_LETTER }
 }

@@ -37,7 +37,7 @@ final class LocalDelivery implements Work {
             LOG.log(Level.WARNING, "pgmq-bus: local message on channel '" + message.getChannel()
                     + "' failed; local messages are not redelivered", t);
         } finally {
-            activation.deliveryFinished();
+            activation.sessions().give();
         }
     }
 

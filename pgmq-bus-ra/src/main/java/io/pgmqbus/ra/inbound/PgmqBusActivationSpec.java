@@ -32,7 +32,7 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     private String subscription;
     @ConfigProperty(description = "Seconds a read message stays invisible to other readers while it is handled.", defaultValue = "30")
     private Integer visibilityTimeout = 30;
-    @ConfigProperty(description = "Most messages read at once; those beyond the free sessions wait in memory for the next free one (at most half the visibility timeout, then they are handed back).", defaultValue = "10")
+    @ConfigProperty(description = "Most messages read at once; those beyond the free sessions wait in memory for the next free one, kept invisible to other readers (handed back at once on undeploy).", defaultValue = "10")
     private Integer batchSize = 10;
     @ConfigProperty(description = "Poll interval in milliseconds when wake-up notifications are off or unavailable.", defaultValue = "100")
     private Integer pollIntervalMs = 100;
@@ -44,6 +44,8 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     private Integer maxSessions = 4;
     @ConfigProperty(description = "Deliveries of one message before it goes to the dead-letter queue.", defaultValue = "5")
     private Integer maxDeliveries = 5;
+    @ConfigProperty(description = "Longest time in seconds the adapter keeps a message it read invisible to other readers, extending its visibility while it waits for a session and while onMessage runs; past it the message may be delivered again in parallel (logged once).", defaultValue = "300")
+    private Integer maxDeliverySeconds = 300;
     @ConfigProperty(description = "Seconds before the first redelivery of a message whose delivery failed.", defaultValue = "1")
     private Integer retryBackoffSeconds = 1;
     @ConfigProperty(description = "Factor by which the back-off grows with each failed delivery.", defaultValue = "2.0")
@@ -70,6 +72,7 @@ public class PgmqBusActivationSpec implements ActivationSpec {
         positive("maxPollSeconds", maxPollSeconds, bad, reasons);
         positive("maxSessions", maxSessions, bad, reasons);
         positive("maxDeliveries", maxDeliveries, bad, reasons);
+        positive("maxDeliverySeconds", maxDeliverySeconds, bad, reasons);
         positive("retryBackoffSeconds", retryBackoffSeconds, bad, reasons);
         positive("retryBackoffMaxSeconds", retryBackoffMaxSeconds, bad, reasons);
         if (batchSize != null && batchSize > 1000) {
@@ -170,6 +173,8 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     public void setMaxSessions(Integer maxSessions) { this.maxSessions = maxSessions; }
     public Integer getMaxDeliveries() { return maxDeliveries; }
     public void setMaxDeliveries(Integer maxDeliveries) { this.maxDeliveries = maxDeliveries; }
+    public Integer getMaxDeliverySeconds() { return maxDeliverySeconds; }
+    public void setMaxDeliverySeconds(Integer maxDeliverySeconds) { this.maxDeliverySeconds = maxDeliverySeconds; }
     public Integer getRetryBackoffSeconds() { return retryBackoffSeconds; }
     public void setRetryBackoffSeconds(Integer retryBackoffSeconds) { this.retryBackoffSeconds = retryBackoffSeconds; }
     public Double getRetryBackoffMultiplier() { return retryBackoffMultiplier; }

@@ -6,6 +6,7 @@ import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,24 +14,30 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The reader loop of one activation, run as container {@link Work}. It reads when a session is
- * free, up to {@code batchSize} messages (those beyond the free sessions wait in memory, see
- * {@link Activation#nextPrefetched()}), then waits on the client side — for a wake-up from the LISTEN connection, or at most {@code maxPollSeconds} (the
- * poll interval when notifications are off or down). A database outage is logged once and retried
- * with back-off; the loop never dies of an exception.
+ * The reader loop of one activation, run as container {@link Work}: a loop around one step
+ * ({@link #step()}). A step keeps the leases of what the activation holds, gives waiting messages
+ * to free sessions, reads up to {@code batchSize} messages (those beyond the free sessions wait in
+ * {@link Sessions}), then waits on the client side — for a wake-up from the LISTEN connection, at
+ * most {@code maxPollSeconds} (the poll interval when notifications are off or down), and never
+ * past the next lease extension. A database outage is logged once and retried with back-off; a
+ * queue that is gone is joined again; the loop never dies of an exception.
  */
 final class ReaderWork implements Work {
     private static final Logger LOG = Logger.getLogger(ReaderWork.class.getName());
+    /** Longest wait for a free session in one step, so leases and a stop are seen in time. */
+    private static final long SESSION_WAIT_MS = 200;
 
     private final Activation activation;
     private final Waiter waiter = new Waiter();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Outage outage;
+    private final String who;
 
     ReaderWork(Activation activation) {
         this.activation = activation;
-        this.outage = new Outage(LOG, "pgmq-bus reader of channel '" + activation.spec().getChannel() + "'");
+        this.who = "pgmq-bus reader of channel '" + activation.spec().getChannel() + "'";
+        this.outage = new Outage(LOG, who);
     }
 
     Waiter waiter() {
@@ -46,81 +53,96 @@ final class ReaderWork implements Work {
         try {
             while (!stopping()) {
                 try {
-                    readOnce();
-                } catch (BusException | WorkException e) {
+                    step();
+                } catch (BusException e) {
+                    Subscription s = activation.subscription();
+                    if (s != null && activation.context().backend().queueGone(e)) {
+                        activation.subscriptionLost(s, "reading failed: " + e.getMessage());
+                    } else if (!stopping() && stopping.await(outage.failed(e), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                } catch (WorkException e) {
                     if (!stopping() && stopping.await(outage.failed(e), TimeUnit.MILLISECONDS)) {
                         break;
                     }
                 } catch (RuntimeException | Error e) {
-                    LOG.log(Level.SEVERE, "pgmq-bus reader of channel '" + activation.spec().getChannel()
-                            + "' failed; it goes on after a pause", e);
+                    LOG.log(Level.SEVERE, who + " failed; it goes on after a pause", e);
                     if (stopping.await(Outage.MAX_BACKOFF_MS, TimeUnit.MILLISECONDS)) {
                         break;
                     }
                 }
             }
         } catch (InterruptedException e) {
+            if (!stopping()) {
+                LOG.warning(who + " (" + activation.factory().getActivationName() + ") was interrupted and ends: the"
+                        + " activation receives nothing more until it is redeployed; what it holds comes back after"
+                        + " the visibility timeout");
+            }
             Thread.currentThread().interrupt();
         } finally {
             finished.countDown();
         }
     }
 
-    /**
-     * One round: messages read before go to free sessions first; then up to {@code batchSize} are
-     * read, those beyond the free sessions kept for the next session that frees up (a finished
-     * delivery takes the next one itself, without a new read or a new work).
-     */
-    private void readOnce() throws InterruptedException, WorkException {
+    /** One round of the loop. */
+    private void step() throws InterruptedException, WorkException {
         Subscription s = activation.joined();
-        if (freeSessions() == 0) {
-            return;
+        activation.leases().extendDue(activation.context().connections(), activation.context().backend());
+        if (!activation.sessions().awaitFree(SESSION_WAIT_MS)) {
+            return; // every session busy: a finishing delivery takes the next waiting message itself
         }
-        while (activation.hasPrefetched()) {
-            if (!activation.sessions().tryAcquire()) {
-                return; // every session busy: they take the prefetched messages themselves
-            }
-            Activation.Prefetched p = activation.nextPrefetched();
-            if (p == null) {
-                activation.sessions().release();
-                break;
-            }
-            activation.dispatch(p.subscription(), p.message());
-        }
-        if (stopping()) {
+        dispatchWaiting();
+        if (stopping() || activation.sessions().hasWaiting()) {
             return;
         }
         PgmqBusActivationSpec spec = activation.spec();
         int wanted = spec.getBatchSize();
-        List<QueuedMessage> batch = activation.withConnection(
+        List<QueuedMessage> batch = activation.context().connections().withConnection(
                 c -> activation.context().backend().read(c, s, spec.getVisibilityTimeout(), wanted));
         outage.succeeded();
-        for (int i = 0; i < batch.size(); i++) {
-            QueuedMessage m = batch.get(i);
+        List<Held> held = new ArrayList<>(batch.size());
+        batch.forEach(m -> held.add(activation.leases().hold(s, m)));
+        for (int i = 0; i < held.size(); i++) {
+            Held h = held.get(i);
             if (stopping()) {
-                activation.handBack(s, batch.subList(i, batch.size()));
+                activation.handBack(held.subList(i, held.size()));
                 return;
             }
-            if (activation.sessions().tryAcquire()) {
-                activation.dispatch(s, m);
-            } else {
-                activation.prefetch(s, m);
+            if (!activation.sessions().tryTake()) {
+                activation.sessions().keep(h);
+                continue;
+            }
+            try {
+                activation.dispatch(h);
+            } catch (WorkException e) {
+                activation.handBack(held.subList(i, held.size()));
+                throw e;
             }
         }
         // with messages kept, the next round starts as soon as a session is free (it may have
-        // freed up between the last tryAcquire and the prefetch, without seeing the message)
-        if (batch.size() < wanted && !activation.hasPrefetched()) {
-            waiter.await(waitMillis());
+        // freed up between the last tryTake and the keep, without seeing the message)
+        if (batch.size() < wanted && !activation.sessions().hasWaiting()) {
+            waiter.await(Math.min(waitMillis(), Math.max(1, activation.leases().millisUntilDue())));
         }
     }
 
-    /** Waits (bounded, so a stop is seen) until at least one session is free; returns how many are. */
-    private int freeSessions() throws InterruptedException {
-        if (activation.sessions().tryAcquire(200, TimeUnit.MILLISECONDS)) {
-            activation.sessions().release();
-            return activation.sessions().availablePermits();
+    /** Gives the waiting messages to free sessions. */
+    private void dispatchWaiting() throws WorkException {
+        while (activation.sessions().hasWaiting() && activation.sessions().tryTake()) {
+            Held h = activation.nextWaiting();
+            if (h == null) {
+                activation.sessions().give();
+                return;
+            }
+            try {
+                activation.dispatch(h);
+            } catch (WorkException e) {
+                List<Held> back = new ArrayList<>(List.of(h));
+                back.addAll(activation.sessions().takeWaiting());
+                activation.handBack(back);
+                throw e;
+            }
         }
-        return 0;
     }
 
     private long waitMillis() {
@@ -140,8 +162,7 @@ final class ReaderWork implements Work {
         release();
         boolean done = finished.await(millis, TimeUnit.MILLISECONDS);
         if (!done) {
-            LOG.warning("pgmq-bus reader of channel '" + activation.spec().getChannel() + "' did not stop within "
-                    + millis + " ms");
+            LOG.warning(who + " did not stop within " + millis + " ms");
         }
         return done;
     }

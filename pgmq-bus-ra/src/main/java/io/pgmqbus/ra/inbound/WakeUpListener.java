@@ -7,6 +7,7 @@ import jakarta.resource.spi.work.Work;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ public final class WakeUpListener implements Work {
     private static final Logger LOG = Logger.getLogger(WakeUpListener.class.getName());
 
     private final ConnectionSource connections;
-    private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    /** The readers of each queue: several activations of one durable subscription share its queue. */
+    private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Outage outage = new Outage(LOG, "pgmq-bus wake-up listener");
@@ -35,11 +37,15 @@ public final class WakeUpListener implements Work {
     }
 
     public void register(String queue, Waiter waiter) {
-        waiters.put(queue, waiter);
+        waiters.computeIfAbsent(queue, q -> ConcurrentHashMap.newKeySet()).add(waiter);
     }
 
-    public void unregister(String queue) {
-        waiters.remove(queue);
+    /** Stops waking {@code waiter} for {@code queue}; the queue's other readers are still woken. */
+    public void unregister(String queue, Waiter waiter) {
+        waiters.computeIfPresent(queue, (q, set) -> {
+            set.remove(waiter);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     /** Whether a reader of {@code queue} is woken by its notifications. */
@@ -61,13 +67,10 @@ public final class WakeUpListener implements Work {
                     Notifications.listen(c);
                     listening = true;
                     outage.succeeded();
-                    waiters.values().forEach(Waiter::wake); // anything sent while we were not listening
+                    waiters.values().forEach(set -> set.forEach(Waiter::wake)); // anything sent while we were not listening
                     while (stopped.getCount() > 0) {
                         for (String queue : Notifications.await(c)) {
-                            Waiter w = waiters.get(queue);
-                            if (w != null) {
-                                w.wake();
-                            }
+                            waiters.getOrDefault(queue, Set.of()).forEach(Waiter::wake);
                         }
                     }
                 } catch (SQLException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.pgmqbus.ra.outbound;
 
 import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.ConnectionSource;
 import io.pgmqbus.ra.Json;
 import io.pgmqbus.ra.PgmqBusResourceAdapter;
 import io.pgmqbus.ra.backend.PgmqBackend;
@@ -22,6 +23,8 @@ final class BusConnectionImpl implements BusConnection {
     private final PgmqBusResourceAdapter ra;
     private volatile PgmqBusManagedConnection mc;
     private volatile boolean closed;
+    /** The transaction this handle was used in was rolled back (possibly while the caller still runs). */
+    private volatile boolean rolledBack;
 
     BusConnectionImpl(PgmqBusManagedConnection mc, PgmqBusResourceAdapter ra) {
         this.mc = mc;
@@ -40,6 +43,14 @@ final class BusConnectionImpl implements BusConnection {
         closed = true;
     }
 
+    void transactionRolledBack() {
+        rolledBack = true;
+    }
+
+    boolean rolledBack() {
+        return rolledBack;
+    }
+
     @Override
     public List<Long> publish(String channel, Object payload) {
         return publish(channel, null, payload, null, null);
@@ -47,45 +58,30 @@ final class BusConnectionImpl implements BusConnection {
 
     @Override
     public List<Long> publish(String channel, String type, Object payload, Map<String, String> headers, Duration delay) {
-        PgmqBusManagedConnection current = openForPublishing();
         int delaySeconds = delay == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, delay.toSeconds()));
-        try {
-            List<Long> ids = backend().publish(current.connection(), channel, Json.payload(payload),
-                    headers(channel, type, headers), delaySeconds);
-            current.published(channel);
-            return ids;
-        } catch (BusException e) {
-            throw current.failed(e);
-        }
+        String message = Json.payload(payload);
+        String allHeaders = headers(channel, type, headers);
+        return publishing(channel, "publishing to channel '" + channel + "'",
+                c -> backend().publish(c, channel, message, allHeaders, delaySeconds));
     }
 
     @Override
     public List<Long> publishBatch(String channel, List<?> payloads) {
-        PgmqBusManagedConnection current = openForPublishing();
         List<String> messages = new ArrayList<>(payloads.size());
         for (Object payload : payloads) {
             messages.add(Json.payload(payload));
         }
-        try {
-            List<Long> ids = backend().publishBatch(current.connection(), channel, messages, headers(channel, null, null));
-            current.published(channel);
-            return ids;
-        } catch (BusException e) {
-            throw current.failed(e);
-        }
+        String allHeaders = headers(channel, null, null);
+        return publishing(channel, "publishing " + messages.size() + " messages to channel '" + channel + "'",
+                c -> backend().publishBatch(c, channel, messages, allHeaders));
     }
 
     @Override
     public long send(String channel, String subscription, Object payload) {
-        PgmqBusManagedConnection current = openForPublishing();
-        try {
-            long id = backend().sendToSubscription(current.connection(), channel, subscription, Json.payload(payload),
-                    headers(channel, null, null));
-            current.published(channel);
-            return id;
-        } catch (BusException e) {
-            throw current.failed(e);
-        }
+        String message = Json.payload(payload);
+        String allHeaders = headers(channel, null, null);
+        return publishing(channel, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
+                c -> backend().sendToSubscription(c, channel, subscription, message, allHeaders));
     }
 
     @Override
@@ -98,14 +94,16 @@ final class BusConnectionImpl implements BusConnection {
         return ra.busBackend();
     }
 
-    private PgmqBusManagedConnection openForPublishing() {
+    /** Runs one publish on the managed connection, in the handle's transaction, and remembers the channel for wake-ups. */
+    private <T> T publishing(String channel, String what, ConnectionSource.SqlWork<T> work) {
         PgmqBusManagedConnection current = open();
         try {
-            current.publishingOutsideBranch();
+            T result = current.publish(this, what, work);
+            current.published(channel);
+            return result;
         } catch (BusException e) {
             throw current.failed(e);
         }
-        return current;
     }
 
     private PgmqBusManagedConnection open() {

@@ -37,7 +37,7 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<BusConnectionImpl> handles = new CopyOnWriteArraySet<>();
     private final BusLocalTransaction localTransaction;
-    private final XAResource xaResource;
+    private final PublishingXAResource xaResource;
     /** Channels published to in the running XA branch, woken with or after its commit. */
     private final Set<String> wakeAfterCommit = new java.util.LinkedHashSet<>();
     private volatile boolean inBranch;
@@ -144,10 +144,49 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         }
     }
 
+    /**
+     * The branch rolled back: whatever the handles open now do next would not be part of the
+     * transaction they were used in, so they refuse to publish (a rollback by a transaction
+     * timeout happens while the caller still runs). New handles publish as usual.
+     */
     void branchRolledBack() {
+        branchEnded();
+        handles.forEach(BusConnectionImpl::transactionRolledBack);
+    }
+
+    /** The branch is over (rolled back, or its commit failed): later publishes run in auto-commit and wake readers. */
+    void branchEnded() {
         inBranch = false;
         synchronized (wakeAfterCommit) {
             wakeAfterCommit.clear();
+        }
+    }
+
+    /**
+     * Runs a publish of {@code handle}: inside the XA branch while it is active (a rollback from
+     * another thread cannot overtake it), in auto-commit or a local transaction when there is no
+     * branch, and never when the handle's transaction is over: then it throws {@link BusException}.
+     */
+    <T> T publish(BusConnectionImpl handle, String what, ConnectionSource.SqlWork<T> work) {
+        return xaResource.inBranchState(state -> {
+            if (state == io.pgmqbus.ra.ForwardingXAResource.Branch.ACTIVE) {
+                return run(what, work);
+            }
+            if (state == io.pgmqbus.ra.ForwardingXAResource.Branch.ENDED || handle.rolledBack()) {
+                throw new BusException("pgmq-bus: " + what + " refused: the transaction this connection was used in"
+                        + (handle.rolledBack() ? " was rolled back (timed out?)" : " has ended")
+                        + "; nothing was published");
+            }
+            publishingOutsideBranch();
+            return run(what, work);
+        });
+    }
+
+    private <T> T run(String what, ConnectionSource.SqlWork<T> work) {
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new BusException("pgmq-bus: " + what + " failed: " + e.getMessage(), e.getSQLState(), e);
         }
     }
 

@@ -47,6 +47,11 @@ final class PublishingXAResource extends ForwardingXAResource {
         mc.branchRolledBack();
     }
 
+    @Override
+    protected void commitFailed() {
+        mc.branchEnded();
+    }
+
     private static XAException xaException(int code, String what, RuntimeException cause) {
         XAException x = new XAException("pgmq-bus: " + what + ": " + cause.getMessage());
         x.errorCode = code;

@@ -30,9 +30,21 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
     /** The running delivery, as the bean sees it (for marking its transaction rollback-only). */
     public static final class Delivery {
         boolean rollbackOnly;
+        boolean rolledBackByTimeout;
+        private Runnable timeout = () -> { };
 
         public void setRollbackOnly() {
             rollbackOnly = true;
+        }
+
+        /**
+         * What a transaction manager's reaper does when the delivery's transaction times out: it
+         * ends and rolls the branch back from its own thread, without interrupting the bean.
+         * Returns once the rollback is done; afterDelivery then commits nothing.
+         */
+        public void timeOut() {
+            timeout.run();
+            rolledBackByTimeout = true;
         }
     }
 
@@ -43,6 +55,8 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
     public final AtomicInteger after = new AtomicInteger();
     public final AtomicInteger concurrent = new AtomicInteger();
     public final AtomicInteger maxConcurrent = new AtomicInteger();
+    /** When set, beforeDelivery throws it: a container failing before the bean is called. */
+    public volatile RuntimeException failBeforeDelivery;
     private final boolean transacted;
     private final Behaviour behaviour;
     private final String name;
@@ -91,15 +105,21 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
         @Override
         public void beforeDelivery(Method method) {
             before.incrementAndGet();
+            RuntimeException failure = failBeforeDelivery;
+            if (failure != null) {
+                throw failure;
+            }
             delivery = new Delivery();
             failed = false;
             if (transacted && xa != null) {
-                xid = new TestXid(XIDS.incrementAndGet());
+                Xid branch = new TestXid(XIDS.incrementAndGet());
+                xid = branch;
                 try {
-                    xa.start(xid, XAResource.TMNOFLAGS);
+                    xa.start(branch, XAResource.TMNOFLAGS);
                 } catch (XAException e) {
                     throw new IllegalStateException(e);
                 }
+                delivery.timeout = () -> reap(branch);
             }
         }
 
@@ -124,6 +144,10 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
             if (xid == null) {
                 return;
             }
+            if (delivery.rolledBackByTimeout) {
+                xid = null;
+                return;
+            }
             try {
                 if (failed || delivery.rollbackOnly) {
                     xa.end(xid, XAResource.TMFAIL);
@@ -136,6 +160,23 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
                 throw new IllegalStateException(e);
             } finally {
                 xid = null;
+            }
+        }
+
+        private void reap(Xid branch) {
+            Thread reaper = new Thread(() -> {
+                try {
+                    xa.end(branch, XAResource.TMFAIL);
+                    xa.rollback(branch);
+                } catch (XAException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "fake-transaction-reaper");
+            reaper.start();
+            try {
+                reaper.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
