@@ -7,10 +7,13 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.resource.spi.work.WorkRejectedException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A WorkManager that runs work on a thread pool, as a container's would. */
 public final class FakeWorkManager implements WorkManager {
@@ -42,10 +45,31 @@ public final class FakeWorkManager implements WorkManager {
         return 0;
     }
 
+    /** The thread running each work that has started and not yet ended. */
+    public final Map<Work, Thread> running = new ConcurrentHashMap<>();
+    /** How many of the next works of a class named so are refused, as a container short of threads does. */
+    private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+
+    /** Refuses the next {@code count} works whose class has the simple name {@code workClass}. */
+    public void refuse(String workClass, int count) {
+        refusals.put(workClass, new AtomicInteger(count));
+    }
+
     @Override
     public void scheduleWork(Work work) throws WorkException {
+        AtomicInteger refuse = refusals.get(work.getClass().getSimpleName());
+        if (refuse != null && refuse.getAndDecrement() > 0) {
+            throw new WorkRejectedException("refused by the test's work manager");
+        }
         try {
-            pool.execute(work);
+            pool.execute(() -> {
+                running.put(work, Thread.currentThread());
+                try {
+                    work.run();
+                } finally {
+                    running.remove(work);
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw new WorkRejectedException(e);
         }
