@@ -58,6 +58,15 @@ final class AdapterFixture implements AutoCloseable {
         return endpoints;
     }
 
+    /** The one number a query of the test database returns (a count, a lease). */
+    static long count(String sql) throws Exception {
+        try (java.sql.Connection c = TestDatabase.get().connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     void publish(String channel, Object payload) {
         try (BusConnection c = factory.getConnection()) {
             c.publish(channel, payload);

@@ -2,6 +2,7 @@
 package io.pgmqbus.ra;
 
 import static io.pgmqbus.ra.AdapterFixture.channel;
+import static io.pgmqbus.ra.AdapterFixture.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,12 +47,6 @@ class SettlementEdgesTest {
         bus.close();
     }
 
-    private long count(String sql) throws Exception {
-        try (Statement st = db.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     private long rows(String queue) throws Exception {
         return count("SELECT count(*) FROM pgmq.list_queues() WHERE queue_name = '" + queue + "'") == 0

@@ -2,6 +2,7 @@
 package io.pgmqbus.ra;
 
 import static io.pgmqbus.ra.AdapterFixture.channel;
+import static io.pgmqbus.ra.AdapterFixture.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,12 +40,6 @@ class SubscriptionSharingTest {
         bus.close();
     }
 
-    private static long count(String sql) throws Exception {
-        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"direct", "isolated"})

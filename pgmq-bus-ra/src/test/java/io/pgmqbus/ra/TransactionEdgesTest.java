@@ -2,6 +2,7 @@
 package io.pgmqbus.ra;
 
 import static io.pgmqbus.ra.AdapterFixture.channel;
+import static io.pgmqbus.ra.AdapterFixture.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,12 +52,6 @@ class TransactionEdgesTest {
         bus.close();
     }
 
-    private long count(String sql) throws Exception {
-        try (Statement st = db.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     /** Ends and rolls the branch back from another thread, as a transaction reaper does. */
     private static void reap(XAResource xa, Xid xid) throws InterruptedException {
