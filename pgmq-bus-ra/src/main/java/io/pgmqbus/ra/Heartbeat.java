@@ -8,12 +8,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TimerTask;
+import jakarta.resource.spi.work.Work;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The adapter's periodic task on the container's timer: one statement refreshes every joined
+ * The adapter's periodic task, a long-running container {@link Work} (not a container timer: on
+ * WildFly a timer's thread is named after the adapter's config properties, password included, and
+ * that name is in every line it logs). Every {@code heartbeatSeconds} one statement refreshes every joined
  * subscription of this node (an activation whose queue turns out to be gone joins again), and
  * dead peers' ephemeral subscriptions are reaped, so a node killed without deactivating does not
  * make its channels grow forever; and the adapter's pool closes the connections nobody used for a
@@ -21,7 +26,7 @@ import java.util.logging.Logger;
  * reaps only subscriptions whose lease is shorter than the time it has itself been heartbeating
  * without an outage, so after an outage shared by every node nobody is reaped for it.
  */
-final class Heartbeat extends TimerTask {
+final class Heartbeat implements Work {
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
 
     /**
@@ -35,6 +40,8 @@ final class Heartbeat extends TimerTask {
     private final LongSupplier clock;
     /** When the heartbeats started to succeed without a failure since ({@link System#nanoTime()}), or null during an outage. */
     private Long healthySince;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     Heartbeat(PgmqBusResourceAdapter ra, LongSupplier clock) {
         this.ra = ra;
@@ -43,6 +50,39 @@ final class Heartbeat extends TimerTask {
 
     @Override
     public void run() {
+        long period = ra.settings().heartbeatSeconds() * 1000L;
+        try {
+            while (!stopping.await(period, TimeUnit.MILLISECONDS)) {
+                try {
+                    beat();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.SEVERE, "pgmq-bus heartbeat failed; it goes on at the next period", e);
+                }
+            }
+        } catch (InterruptedException e) {
+            if (stopping.getCount() > 0) {
+                LOG.warning("pgmq-bus heartbeat was interrupted and ends: this node's subscriptions are no longer"
+                        + " kept alive and its peers reap them after their lease");
+            }
+            Thread.currentThread().interrupt();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    @Override
+    public void release() {
+        stopping.countDown();
+    }
+
+    /** Stops the loop and waits up to {@code millis} for it to end. */
+    boolean stop(long millis) throws InterruptedException {
+        release();
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One heartbeat. */
+    void beat() {
         List<Activation> activations = ra.activations();
         List<Subscription> mine = new ArrayList<>();
         for (Activation a : activations) {

@@ -26,7 +26,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.XAConnection;
@@ -35,7 +34,7 @@ import javax.transaction.xa.XAResource;
 /**
  * The pgmq-bus resource adapter: one per deployment, shared by every activation (inbound) and
  * every connection factory (outbound) of it. It owns the database settings, the inbound
- * connections, the single LISTEN connection, and the heartbeat/reap timer.
+ * connections, the single LISTEN connection, and the heartbeat (a container work).
  */
 @Connector(
         displayName = "pgmq-bus",
@@ -73,7 +72,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient PgmqBackend busBackend;
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
-    private transient Timer timer;
+    private transient Heartbeat heartbeat;
     private transient InboundContext inbound;
     private transient Map<ActivationKey, Activation> activations;
 
@@ -90,13 +89,13 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
                 settings.leaseSeconds());
         try {
             ctx.getWorkManager().scheduleWork(wakeUps);
-            timer = ctx.createTimer();
-        } catch (WorkException | jakarta.resource.spi.UnavailableException e) {
+            heartbeat = new Heartbeat(this, System::nanoTime);
+            ctx.getWorkManager().scheduleWork(heartbeat);
+        } catch (WorkException e) {
+            wakeUps.release();
             connections.close();
             throw new ResourceAdapterInternalException("pgmq-bus: the container refused the adapter's work", e);
         }
-        long period = settings.heartbeatSeconds() * 1000L;
-        timer.schedule(new Heartbeat(this, System::nanoTime), period, period);
     }
 
     private void prepareDatabase() throws ResourceAdapterInternalException {
@@ -126,8 +125,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             for (ActivationKey key : new ArrayList<>(activations.keySet())) {
                 stopActivation(key);
             }
-            if (timer != null) {
-                timer.cancel();
+            if (heartbeat != null) {
+                heartbeat.stop(STOP_MILLIS);
             }
             wakeUps.stop(STOP_MILLIS);
         } catch (InterruptedException e) {
