@@ -24,12 +24,19 @@
 -- transaction scope, second key = hashtext(queue name) unless noted) coordinate this without
 -- subtransactions:
 --   72907201  creation of a queue (also taken by 001's pgmq.create) and of its trigger
---   72907202  lifetime of a queue: publishers hold it SHARED while they send to the queue,
---             leave and reap take it EXCLUSIVE before dropping the queue (reap only tries, and
---             leaves a busy queue for its next round)
---   72907203  first join of a durable subscription (second key = hashtext(channel, name)), so
---             that nodes joining at once agree on one queue
--- A publisher takes its shared locks first and only then looks (with a fresh snapshot) at which
+--   72907204  lifetime of a channel's queues (second key = hashtext(channel)): a publisher holds
+--             it SHARED while it sends, leave and reap take it EXCLUSIVE before dropping one of
+--             the channel's queues (reap only tries, and leaves a busy queue for its next round).
+--             One lock per publish, whatever the number of subscribers, so a large channel does
+--             not exhaust max_locks_per_transaction.
+--   72907206  the same for the direct backend's fan-out by queue-name prefix (second key =
+--             hashtext(prefix)); leave and reap take it too for queues named <prefix>_<12 hex>
+--   72907202  lifetime of one queue (hashtext(queue)): what publishers of the first version of
+--             this script hold; leave and reap still take it EXCLUSIVE, so they coexist
+--   72907203  first join of a durable subscription (second key = hashtext(owner, channel,
+--             name)), so that nodes joining at once agree on one queue
+--   72907205  a role's subscription quota (second key = hashtext(role)), checked at join
+-- A publisher takes its shared lock first and only then looks (with a fresh snapshot) at which
 -- queues still exist, so under READ COMMITTED (the default, and what JTA uses) a queue it sends
 -- to cannot vanish under it. Where that protocol cannot help (queues dropped by someone else, or
 -- a caller in REPEATABLE READ / SERIALIZABLE whose snapshot is older than the drop) the send runs
@@ -89,6 +96,24 @@ CREATE TABLE IF NOT EXISTS pgmq_bus.subscription (
 -- a durable subscription sees the same stream.
 ALTER TABLE pgmq_bus.subscription ADD COLUMN IF NOT EXISTS message_types text[];
 
+-- Who joined (isolated backend: the login role, session_user at join; NULL for the direct
+-- backend, whose peers trust each other). Only the owner may use an owned queue through the
+-- wrappers, and durable names are per owner.
+ALTER TABLE pgmq_bus.subscription ADD COLUMN IF NOT EXISTS owner name;
+
+-- What the queue's wake-up notification says: NULL = its queue name (direct backend); for an owned
+-- queue an opaque random token that only its owner learns (bus_wake_token), since every role
+-- can LISTEN and read every notification.
+ALTER TABLE pgmq_bus.subscription ADD COLUMN IF NOT EXISTS wake_token text;
+
+-- How many subscriptions a role may hold (the isolated backend's joins); role_name '*' is the
+-- default for roles without a row of their own. The DBA sets these.
+CREATE TABLE IF NOT EXISTS pgmq_bus.role_quota (
+    role_name         name    PRIMARY KEY,
+    max_subscriptions integer NOT NULL CHECK (max_subscriptions >= 0)
+);
+INSERT INTO pgmq_bus.role_quota (role_name, max_subscriptions) VALUES ('*', 200) ON CONFLICT DO NOTHING;
+
 -- Channel names may be up to 1000 characters of any script, i.e. up to 4000 bytes: more than a
 -- b-tree entry can hold. Hence a hash index for lookups by channel, and for the uniqueness of
 -- (channel, subscription name) among durable rows an exclusion constraint over a hash index
@@ -96,14 +121,22 @@ ALTER TABLE pgmq_bus.subscription ADD COLUMN IF NOT EXISTS message_types text[];
 CREATE INDEX IF NOT EXISTS subscription_channel_idx
     ON pgmq_bus.subscription USING hash (channel);
 
+-- A durable name is unique per owner: two isolated tenants using the same (channel, name) get a
+-- queue each, and neither learns of the other.
 DO $$
 BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                WHERE conrelid = 'pgmq_bus.subscription'::regclass
+                  AND conname = 'subscription_durable_unique') THEN
+        ALTER TABLE pgmq_bus.subscription DROP CONSTRAINT subscription_durable_unique;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
                     WHERE conrelid = 'pgmq_bus.subscription'::regclass
-                      AND conname = 'subscription_durable_unique') THEN
+                      AND conname = 'subscription_durable_owner_unique') THEN
         ALTER TABLE pgmq_bus.subscription
-            ADD CONSTRAINT subscription_durable_unique
-            EXCLUDE USING hash ((length(channel)::text || ':' || channel || subscription_name) WITH =)
+            ADD CONSTRAINT subscription_durable_owner_unique
+            EXCLUDE USING hash ((length(coalesce(owner::text, ''))::text || ':' || coalesce(owner::text, '')
+                                 || length(channel)::text || ':' || channel || subscription_name) WITH =)
             WHERE (kind = 'durable');
     END IF;
 END
@@ -184,8 +217,39 @@ BEGIN
 END
 $$;
 
+-- Takes the lifetime locks of a queue EXCLUSIVE before it is dropped: its channel's, its name
+-- prefix's when it is named like the direct backend's (<prefix>_<12 hex>), and its own, always in
+-- that order. With p_try, takes none that is busy and returns false (the transaction keeps any it
+-- took: reap's, which ends soon).
+CREATE OR REPLACE FUNCTION pgmq_bus._lock_lifetime(p_queue text, p_channel text, p_try boolean)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_classes integer[] := ARRAY[72907204];
+    v_keys    integer[] := ARRAY[pg_catalog.hashtext(p_channel)];
+BEGIN
+    IF p_queue ~ '_[0-9a-f]{12}$' THEN
+        v_classes := v_classes || 72907206;
+        v_keys := v_keys || pg_catalog.hashtext(pg_catalog.left(p_queue, -13));
+    END IF;
+    v_classes := v_classes || 72907202;
+    v_keys := v_keys || pg_catalog.hashtext(p_queue);
+    FOR i IN 1 .. pg_catalog.cardinality(v_classes) LOOP
+        IF p_try THEN
+            IF NOT pg_catalog.pg_try_advisory_xact_lock(v_classes[i], v_keys[i]) THEN
+                RETURN false;
+            END IF;
+        ELSE
+            PERFORM pg_catalog.pg_advisory_xact_lock(v_classes[i], v_keys[i]);
+        END IF;
+    END LOOP;
+    RETURN true;
+END
+$$;
+
 -- Sends one copy to each queue, in array order, returning (queue, msg_id) per copy. The caller
--- holds the shared lifetime lock of each queue. Queues that no longer exist are skipped. A send
+-- holds the shared lifetime lock of the queues' channel (or name prefix). Queues that no longer exist are skipped. A send
 -- gets its own exception block (a subtransaction) only when p_guard says so for that queue, or
 -- when the transaction does not run in READ COMMITTED; otherwise no subtransaction is used, and
 -- every copy is inserted by one statement: the copies' INSERTs are planned together (a fan-out
@@ -279,16 +343,19 @@ BEGIN
 END
 $$;
 
--- Installs trigger pgmq_bus_notify on pgmq.q_<p_queue>; re-installs it when it calls another
--- function; does nothing when it is in place.
-CREATE OR REPLACE FUNCTION pgmq_bus.enable_notify(p_queue text)
+-- Installs trigger pgmq_bus_notify on pgmq.q_<p_queue>, notifying p_payload (default: the queue
+-- name); re-installs it when it calls another function or says something else; does nothing
+-- when it is in place.
+DROP FUNCTION IF EXISTS pgmq_bus.enable_notify(text);
+CREATE OR REPLACE FUNCTION pgmq_bus.enable_notify(p_queue text, p_payload text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_queue text := pgmq_bus._queue_name(p_queue);
-    v_table text := format('pgmq.%I', 'q_' || v_queue);
-    v_oid   oid;
+    v_queue   text := pgmq_bus._queue_name(p_queue);
+    v_payload text := coalesce(p_payload, v_queue);
+    v_table   text := format('pgmq.%I', 'q_' || v_queue);
+    v_oid     oid;
 BEGIN
     PERFORM pg_catalog.pg_advisory_xact_lock(72907201, pg_catalog.hashtext(v_queue));
     SELECT c.oid INTO v_oid
@@ -304,14 +371,14 @@ BEGIN
                   AND t.tgname = 'pgmq_bus_notify'
                   AND t.tgfoid = 'pgmq_bus.notify_insert()'::regprocedure
                   AND t.tgnargs = 1
-                  AND t.tgargs = pg_catalog.convert_to(v_queue, 'UTF8') || pg_catalog.decode('00', 'hex')) THEN
+                  AND t.tgargs = pg_catalog.convert_to(v_payload, 'UTF8') || pg_catalog.decode('00', 'hex')) THEN
         RETURN;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = v_oid AND t.tgname = 'pgmq_bus_notify') THEN
         EXECUTE format('DROP TRIGGER pgmq_bus_notify ON %s', v_table);
     END IF;
     EXECUTE format('CREATE TRIGGER pgmq_bus_notify AFTER INSERT ON %s
-                    FOR EACH STATEMENT EXECUTE FUNCTION pgmq_bus.notify_insert(%L)', v_table, v_queue);
+                    FOR EACH STATEMENT EXECUTE FUNCTION pgmq_bus.notify_insert(%L)', v_table, v_payload);
 END
 $$;
 
@@ -325,11 +392,15 @@ $$;
 -- pair is registered already, its queue is used and returned instead of p_queue, and the joining
 -- member must ask for the same message types (p_message_types; NULL = all) as the subscription
 -- has: a member with another filter is refused, naming both.
+-- With p_owner (the isolated wrappers pass session_user) the subscription belongs to that role:
+-- durable names are looked up among its own subscriptions only, a new subscription counts toward
+-- its quota (pgmq_bus.role_quota), and its wake-ups carry an opaque token instead of the queue name.
 -- Returns the queue name to read from.
 DROP FUNCTION IF EXISTS pgmq_bus.join(text, text, text, text, text, integer);
+DROP FUNCTION IF EXISTS pgmq_bus.join(text, text, text, text, text, integer, text[]);
 CREATE OR REPLACE FUNCTION pgmq_bus.join(
     p_queue text, p_channel text, p_kind text, p_subscription text, p_node text, p_lease_seconds integer,
-    p_message_types text[] DEFAULT NULL)
+    p_message_types text[] DEFAULT NULL, p_owner name DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
@@ -337,6 +408,8 @@ DECLARE
     v_queue    text := pgmq_bus._queue_name(p_queue);
     v_lease    integer := coalesce(p_lease_seconds, 60);
     v_types    text[] := pgmq_bus._message_types(p_message_types);
+    v_token    text;
+    v_quota    integer;
     v_existing pgmq_bus.subscription;
     v_joined   text;
 BEGIN
@@ -360,10 +433,12 @@ BEGIN
     IF p_kind = 'durable' THEN
         -- one queue per (channel, name): serialise the nodes joining it, then use what is there
         PERFORM pg_catalog.pg_advisory_xact_lock(72907203,
-            pg_catalog.hashtext(pg_catalog.length(p_channel)::text || ':' || p_channel || p_subscription));
+            pg_catalog.hashtext(coalesce(p_owner::text, '') || '/' || pg_catalog.length(p_channel)::text || ':'
+                                || p_channel || p_subscription));
         SELECT s.* INTO v_existing
           FROM pgmq_bus.subscription s
-         WHERE s.channel = p_channel AND s.subscription_name = p_subscription AND s.kind = 'durable';
+         WHERE s.channel = p_channel AND s.subscription_name = p_subscription AND s.kind = 'durable'
+           AND s.owner IS NOT DISTINCT FROM p_owner;
         IF FOUND THEN
             IF v_existing.message_types IS DISTINCT FROM v_types THEN
                 RAISE EXCEPTION 'durable subscription % of channel % receives message types [%]; this member asks for [%]',
@@ -375,21 +450,38 @@ BEGIN
                                  || ' them, undeploy every member and drop the subscription (its queue) first';
             END IF;
             v_queue := v_existing.queue_name;
+            v_token := v_existing.wake_token;
         END IF;
     END IF;
 
+    IF p_owner IS NOT NULL AND v_existing.queue_name IS NULL THEN
+        -- a new subscription of an owner: within its quota, and woken by a token only it learns
+        PERFORM pg_catalog.pg_advisory_xact_lock(72907205, pg_catalog.hashtext(p_owner::text));
+        SELECT coalesce((SELECT q.max_subscriptions FROM pgmq_bus.role_quota q WHERE q.role_name = p_owner),
+                        (SELECT q.max_subscriptions FROM pgmq_bus.role_quota q WHERE q.role_name = '*'), 200)
+          INTO v_quota;
+        IF (SELECT count(*) FROM pgmq_bus.subscription s WHERE s.owner = p_owner) >= v_quota THEN
+            RAISE EXCEPTION 'role % holds % subscriptions, its quota', pg_catalog.quote_ident(p_owner), v_quota
+                USING ERRCODE = '53400',
+                      HINT = 'leave subscriptions it no longer needs, or ask the DBA to raise the quota'
+                             || ' (pgmq_bus.role_quota)';
+        END IF;
+        v_token := 'w' || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '');
+    END IF;
+
     PERFORM pgmq_bus._ensure_queue(v_queue);
-    PERFORM pgmq_bus.enable_notify(v_queue);
+    PERFORM pgmq_bus.enable_notify(v_queue, v_token);
 
     INSERT INTO pgmq_bus.subscription AS s
-           (queue_name, channel, kind, subscription_name, node, lease_seconds, message_types)
-    VALUES (v_queue, p_channel, p_kind, p_subscription, p_node, v_lease, v_types)
+           (queue_name, channel, kind, subscription_name, node, lease_seconds, message_types, owner, wake_token)
+    VALUES (v_queue, p_channel, p_kind, p_subscription, p_node, v_lease, v_types, p_owner, v_token)
     ON CONFLICT (queue_name) DO UPDATE
        SET last_seen = now(), node = EXCLUDED.node, lease_seconds = EXCLUDED.lease_seconds,
            message_types = EXCLUDED.message_types
      WHERE s.channel = EXCLUDED.channel
        AND s.kind = EXCLUDED.kind
        AND s.subscription_name IS NOT DISTINCT FROM EXCLUDED.subscription_name
+       AND s.owner IS NOT DISTINCT FROM EXCLUDED.owner
     RETURNING s.queue_name INTO v_joined;
 
     IF v_joined IS NULL THEN
@@ -438,14 +530,16 @@ RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_queue text := pg_catalog.lower(p_queue);
+    v_queue   text := pg_catalog.lower(p_queue);
+    v_channel text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pgmq_bus.subscription s
-                    WHERE s.queue_name = v_queue AND s.kind = 'ephemeral') THEN
+    SELECT s.channel INTO v_channel FROM pgmq_bus.subscription s
+     WHERE s.queue_name = v_queue AND s.kind = 'ephemeral';
+    IF NOT FOUND THEN
         RETURN false;
     END IF;
-    -- lifetime lock before the row lock (publishers take the former and may update the latter)
-    PERFORM pg_catalog.pg_advisory_xact_lock(72907202, pg_catalog.hashtext(v_queue));
+    -- lifetime locks before the row lock (publishers take the former and may update the latter)
+    PERFORM pgmq_bus._lock_lifetime(v_queue, v_channel, false);
     DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue AND s.kind = 'ephemeral';
     IF NOT FOUND THEN
         RETURN false;   -- reaped or left concurrently
@@ -458,7 +552,7 @@ END
 $$;
 
 -- Drops every ephemeral subscription (row and queue) not seen for p_max_age, nor for its own
--- lease, and returns the queue names. (p_respect_lease is kept for callers of the first version:
+-- lease, and returns the queue names (an operator's tool; any owner). (p_respect_lease is kept for callers of the first version:
 -- each row's own lease is always honoured now, so no reaper can drop a live subscriber whose
 -- lease is longer than its own.)
 -- Safe when several nodes reap at once (rows another reaper holds are skipped), when a queue is
@@ -471,15 +565,17 @@ BEGIN
     IF p_max_age IS NULL THEN
         RAISE EXCEPTION 'reap needs a maximum age' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY SELECT r FROM pgmq_bus._reap(p_max_age, 1, NULL) AS r;
+    RETURN QUERY SELECT r FROM pgmq_bus._reap(p_max_age, 1, NULL, NULL) AS r;
 END
 $$;
 
 -- What the adapter's heartbeat calls: drops the ephemeral subscriptions not seen for twice their
 -- own lease, but only those whose lease is shorter than p_healthy_for, the time the caller has
 -- itself been heartbeating without an outage. After an outage that every node shared, the first
--- node back therefore reaps nobody until the others have had their lease to come back.
-CREATE OR REPLACE FUNCTION pgmq_bus.reap_expired(p_healthy_for interval)
+-- node back therefore reaps nobody until the others have had their lease to come back. With
+-- p_owner, only that role's subscriptions are considered (what an isolated tenant may reap).
+DROP FUNCTION IF EXISTS pgmq_bus.reap_expired(interval);
+CREATE OR REPLACE FUNCTION pgmq_bus.reap_expired(p_healthy_for interval, p_owner name DEFAULT NULL)
 RETURNS SETOF text
 LANGUAGE plpgsql
 AS $$
@@ -487,31 +583,35 @@ BEGIN
     IF p_healthy_for IS NULL THEN
         RAISE EXCEPTION 'reap_expired needs the time the caller has been healthy' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY SELECT r FROM pgmq_bus._reap(interval '0', 2, p_healthy_for) AS r;
+    RETURN QUERY SELECT r FROM pgmq_bus._reap(interval '0', 2, p_healthy_for, p_owner) AS r;
 END
 $$;
 
 -- The reaping itself: ephemeral rows not seen for p_max_age nor for p_leases times their own lease,
--- and, unless p_healthy_for is NULL, with a lease shorter than p_healthy_for.
+-- unless p_healthy_for is NULL with a lease shorter than p_healthy_for, and unless p_owner is NULL
+-- of that owner.
 DROP FUNCTION IF EXISTS pgmq_bus._reap(interval, interval);
-CREATE OR REPLACE FUNCTION pgmq_bus._reap(p_max_age interval, p_leases integer, p_healthy_for interval)
+DROP FUNCTION IF EXISTS pgmq_bus._reap(interval, integer, interval);
+CREATE OR REPLACE FUNCTION pgmq_bus._reap(p_max_age interval, p_leases integer, p_healthy_for interval, p_owner name)
 RETURNS SETOF text
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_queue  text;
+    v_queue   text;
+    v_channel text;
 BEGIN
-    FOR v_queue IN
-        SELECT s.queue_name
+    FOR v_queue, v_channel IN
+        SELECT s.queue_name, s.channel
           FROM pgmq_bus.subscription s
          WHERE s.kind = 'ephemeral'
            AND s.last_seen < now() - p_max_age
            AND s.last_seen < now() - p_leases * s.lease_seconds * interval '1 second'
            AND (p_healthy_for IS NULL OR s.lease_seconds * interval '1 second' < p_healthy_for)
+           AND (p_owner IS NULL OR s.owner = p_owner)
          ORDER BY s.queue_name
            FOR UPDATE SKIP LOCKED
     LOOP
-        IF pg_catalog.pg_try_advisory_xact_lock(72907202, pg_catalog.hashtext(v_queue)) THEN
+        IF pgmq_bus._lock_lifetime(v_queue, v_channel, true) THEN
             DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue;
             IF pgmq_bus._queue_exists(v_queue) THEN
                 PERFORM pgmq.drop_queue(v_queue);
@@ -593,6 +693,8 @@ BEGIN
         PERFORM pgmq_bus._check_channel(p_channel);
     END IF;
 
+    -- one shared lock for the channel, then (with a fresh snapshot) the queues that still exist
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907204, pg_catalog.hashtext(p_channel));
     SELECT pg_catalog.array_agg(s.queue_name ORDER BY s.queue_name) INTO v_queues
       FROM pgmq_bus.subscription s
      WHERE s.channel = p_channel
@@ -602,10 +704,6 @@ BEGIN
     IF v_queues IS NULL THEN
         RETURN;
     END IF;
-
-    FOREACH v_queue IN ARRAY v_queues LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907202, pg_catalog.hashtext(v_queue));
-    END LOOP;
 
     RETURN QUERY
         SELECT e.queue_name, e.msg_id
@@ -635,6 +733,8 @@ BEGIN
             coalesce(pg_catalog.quote_literal(pg_catalog.left(p_prefix, 60)), 'NULL') USING ERRCODE = '22023';
     END IF;
 
+    -- one shared lock for the prefix, then (with a fresh snapshot) the queues that still exist
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907206, pg_catalog.hashtext(p_prefix));
     SELECT pg_catalog.array_agg(l.queue_name::text ORDER BY l.queue_name),
            pg_catalog.array_agg(s.queue_name IS NULL ORDER BY l.queue_name)
       INTO v_queues, v_foreign
@@ -653,10 +753,6 @@ BEGIN
     IF v_queues IS NULL THEN
         RETURN;
     END IF;
-
-    FOREACH v_queue IN ARRAY v_queues LOOP
-        PERFORM pg_catalog.pg_advisory_xact_lock_shared(72907202, pg_catalog.hashtext(v_queue));
-    END LOOP;
 
     -- queues of foreign peers are dropped without the lifetime lock: their sends are guarded
     RETURN QUERY
@@ -726,7 +822,7 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('002_bus_schema', 2)
+VALUES ('002_bus_schema', 3)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

@@ -18,8 +18,16 @@
 -- Note: it revokes every PUBLIC privilege on schemas pgmq and pgmq_bus. Roles using the direct
 -- backend (calling pgmq.* themselves) must own those objects or be granted access explicitly.
 --
--- Errors: a (queue, channel) pair that is not registered gives SQLSTATE 42501 with the message
--- 'queue is not a member of channel', whether or not the queue exists.
+-- Errors: a (queue, channel) pair that is not registered to the calling login role gives SQLSTATE
+-- 42501 with the message 'queue is not a member of channel', whether or not the queue exists and
+-- whoever owns it: a queue belongs to the role that joined it (session_user), and no other role
+-- can tell it from a queue that does not exist.
+--
+-- Refuses to install where PUBLIC or pgmq_bus_client may CREATE in schema public (the default
+-- before PostgreSQL 15): a tenant could create there an overload of a wrapper that is a better
+-- match for an untyped or varchar argument, and run in other tenants' sessions with their
+-- queues as arguments. Fix: REVOKE CREATE ON SCHEMA public FROM PUBLIC; (and from
+-- pgmq_bus_client), then apply this script again.
 
 BEGIN;
 
@@ -29,6 +37,17 @@ DO $$
 BEGIN
     IF pg_catalog.to_regclass('pgmq_bus.subscription') IS NULL THEN
         RAISE EXCEPTION 'pgmq_bus is not installed: apply 002_bus_schema.sql first' USING ERRCODE = '3F000';
+    END IF;
+    IF pg_catalog.has_schema_privilege('public', 'public', 'CREATE') THEN
+        RAISE EXCEPTION 'schema public allows CREATE to PUBLIC: a tenant could capture the bus_* wrappers with overloads'
+            USING ERRCODE = '42501',
+                  HINT = 'run REVOKE CREATE ON SCHEMA public FROM PUBLIC; (the default since PostgreSQL 15), then apply 003_isolated.sql again';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'pgmq_bus_client')
+       AND pg_catalog.has_schema_privilege('pgmq_bus_client', 'public', 'CREATE') THEN
+        RAISE EXCEPTION 'schema public allows CREATE to pgmq_bus_client: a tenant could capture the bus_* wrappers with overloads'
+            USING ERRCODE = '42501',
+                  HINT = 'run REVOKE CREATE ON SCHEMA public FROM pgmq_bus_client; (and from any role granted to it), then apply 003_isolated.sql again';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'pgmq_bus_client') THEN
         BEGIN
@@ -44,7 +63,16 @@ $$;
 -- Helpers (schema pgmq_bus, so not reachable by tenants)
 -- ---------------------------------------------------------------------------------------------
 
--- The registered subscription of (p_queue, p_channel), or error 42501.
+-- Subscriptions joined through the first version of these wrappers recorded their role as node:
+-- it becomes their owner.
+UPDATE pgmq_bus.subscription s
+   SET owner = s.node::name
+ WHERE s.owner IS NULL
+   AND s.queue_name ~ '^bus_[0-9a-f]{32}$'
+   AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = s.node);
+
+-- The registered subscription of (p_queue, p_channel) owned by the calling login role, or error
+-- 42501 (the same for a queue that does not exist, of another channel, or of another role).
 CREATE OR REPLACE FUNCTION pgmq_bus.require_member(p_queue text, p_channel text)
 RETURNS pgmq_bus.subscription
 LANGUAGE plpgsql STABLE
@@ -54,7 +82,8 @@ DECLARE
 BEGIN
     SELECT s.* INTO v_row
       FROM pgmq_bus.subscription s
-     WHERE s.queue_name = pg_catalog.lower(p_queue) AND s.channel = p_channel;
+     WHERE s.queue_name = pg_catalog.lower(p_queue) AND s.channel = p_channel
+       AND s.owner = session_user;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'queue is not a member of channel' USING ERRCODE = '42501';
     END IF;
@@ -97,7 +126,7 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel, 'ephemeral', NULL, session_user::text, 60);
+    RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel, 'ephemeral', NULL, session_user::text, 60, NULL, session_user);
 END
 $$;
 
@@ -112,7 +141,7 @@ BEGIN
     IF p_subscription IS NULL THEN
         RAISE EXCEPTION 'a durable subscription needs a name of 1 to 200 characters' USING ERRCODE = '22023';
     END IF;
-    RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel, 'durable', p_subscription, session_user::text, 60);
+    RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel, 'durable', p_subscription, session_user::text, 60, NULL, session_user);
 END
 $$;
 
@@ -129,7 +158,7 @@ AS $$
 BEGIN
     RETURN pgmq_bus.join(pgmq_bus.new_queue_name(), p_channel,
         CASE WHEN p_subscription IS NULL THEN 'ephemeral' ELSE 'durable' END,
-        p_subscription, session_user::text, p_lease_seconds, p_message_types);
+        p_subscription, session_user::text, p_lease_seconds, p_message_types, session_user);
 END
 $$;
 
@@ -273,9 +302,9 @@ END
 $$;
 
 -- Marks the subscription alive. Returns false, rather than raising 42501 like the other calls,
--- when the pair is not registered (e.g. it was reaped): a client heartbeating several
--- subscriptions in one statement must not lose them all because one is gone. It reveals
--- exactly what the error would.
+-- when the pair is not registered to the caller (e.g. it was reaped, or is another role's): a
+-- client heartbeating several subscriptions in one statement must not lose them all because one
+-- is gone. It reveals exactly what the error would.
 CREATE OR REPLACE FUNCTION public.bus_heartbeat(p_my_queue text, p_channel text)
 RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER
@@ -284,7 +313,7 @@ AS $$
 BEGIN
     UPDATE pgmq_bus.subscription s
        SET last_seen = now()
-     WHERE s.queue_name = lower(p_my_queue) AND s.channel = p_channel;
+     WHERE s.queue_name = lower(p_my_queue) AND s.channel = p_channel AND s.owner = session_user;
     RETURN FOUND;
 END
 $$;
@@ -321,8 +350,9 @@ BEGIN
 END
 $$;
 
--- Drops the ephemeral subscriptions (of every tenant) not seen for p_max_age_seconds AND for
--- their own lease, so that no caller can drop a live subscriber. Returns the dropped queue names.
+-- Drops the caller's own ephemeral subscriptions not seen for p_max_age_seconds AND for their own
+-- lease (dead nodes of the same application), so that no caller can drop a live subscriber, nor
+-- any of another role. Returns the dropped queue names.
 CREATE OR REPLACE FUNCTION public.bus_reap(p_max_age_seconds integer)
 RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER
@@ -332,14 +362,14 @@ BEGIN
     IF p_max_age_seconds IS NULL OR p_max_age_seconds <= 0 THEN
         RAISE EXCEPTION 'reap age must be a positive number of seconds' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY SELECT r FROM pgmq_bus.reap(p_max_age_seconds * interval '1 second', true) AS r;
+    RETURN QUERY SELECT r FROM pgmq_bus._reap(p_max_age_seconds * interval '1 second', 1, NULL, session_user) AS r;
 END
 $$;
 
--- What the adapter's heartbeat calls: drops the ephemeral subscriptions (of every tenant) not seen
--- for twice their own lease whose lease is shorter than p_healthy_seconds, the time the caller
--- has been heartbeating without an outage (see pgmq_bus.reap_expired). No caller can drop a
--- subscriber that is alive by its own lease.
+-- What the adapter's heartbeat calls: drops the caller's own ephemeral subscriptions not seen for
+-- twice their own lease whose lease is shorter than p_healthy_seconds, the time the caller has
+-- been heartbeating without an outage (see pgmq_bus.reap_expired). No caller can drop a
+-- subscriber that is alive by its own lease, nor any of another role.
 CREATE OR REPLACE FUNCTION public.bus_reap_expired(p_healthy_seconds integer)
 RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER
@@ -349,12 +379,13 @@ BEGIN
     IF p_healthy_seconds IS NULL OR p_healthy_seconds < 0 THEN
         RAISE EXCEPTION 'healthy time must be a number of seconds, not negative' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY SELECT r FROM pgmq_bus.reap_expired(p_healthy_seconds * interval '1 second') AS r;
+    RETURN QUERY SELECT r FROM pgmq_bus.reap_expired(p_healthy_seconds * interval '1 second', session_user) AS r;
 END
 $$;
 
--- Sends to one durable shared subscription's queue only (a work queue: one member gets it).
--- Returns the message id, or NULL when the channel has no durable subscription of that name.
+-- Sends to one of the caller's durable shared subscriptions only (a work queue: one member gets
+-- it). Returns the message id, or NULL when the caller has no durable subscription of that name
+-- on the channel (whether or not another role has).
 CREATE OR REPLACE FUNCTION public.bus_send(p_channel text, p_subscription text, p_message jsonb, p_headers jsonb)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -365,7 +396,8 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT s.queue_name INTO v_queue FROM pgmq_bus.subscription s
-     WHERE s.channel = p_channel AND s.kind = 'durable' AND s.subscription_name = p_subscription;
+     WHERE s.channel = p_channel AND s.kind = 'durable' AND s.subscription_name = p_subscription
+       AND s.owner = session_user;
     IF v_queue IS NULL THEN
         RETURN NULL;
     END IF;
@@ -375,15 +407,41 @@ END
 $$;
 
 -- Wakes the readers of every subscription of a channel: what a publisher calls after committing a
--- two-phase (XA) transaction, which could not NOTIFY itself. Returns how many queues were woken.
+-- two-phase (XA) transaction, which could not NOTIFY itself. The notifications carry each queue's
+-- opaque wake token, never a queue name. Returns how many of the caller's own subscriptions of
+-- the channel were woken (those of other roles are woken too, and not counted).
 CREATE OR REPLACE FUNCTION public.bus_wake(p_channel text)
 RETURNS integer
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT count(pg_catalog.pg_notify('pgmq_bus', s.queue_name))::integer
-      FROM pgmq_bus.subscription s
+    SELECT count(*) FILTER (WHERE s.owner = session_user)::integer
+      FROM pgmq_bus.subscription s, LATERAL pg_catalog.pg_notify('pgmq_bus', coalesce(s.wake_token, s.queue_name)) AS n
      WHERE s.channel = p_channel;
+$$;
+
+-- The token that the wake-up notifications of the caller's subscription carry (channel pgmq_bus):
+-- what its reader waits for.
+CREATE OR REPLACE FUNCTION public.bus_wake_token(p_my_queue text, p_channel text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_sub pgmq_bus.subscription := pgmq_bus.require_member(p_my_queue, p_channel);
+BEGIN
+    RETURN coalesce(v_sub.wake_token, v_sub.queue_name);
+END
+$$;
+
+-- Which versions of the scripts are installed: what the adapter checks at start, so that an
+-- outdated script is reported rather than silently used.
+CREATE OR REPLACE FUNCTION public.bus_script_versions()
+RETURNS TABLE(script text, version integer)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT v.script, v.version FROM pgmq_bus.script_version v
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -395,49 +453,39 @@ REVOKE ALL ON ALL TABLES IN SCHEMA pgmq, pgmq_bus FROM PUBLIC, pgmq_bus_client;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA pgmq, pgmq_bus FROM PUBLIC, pgmq_bus_client;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA pgmq, pgmq_bus FROM PUBLIC, pgmq_bus_client;
 
-REVOKE ALL ON FUNCTION
-    public.bus_join(text),
-    public.bus_join(text, text),
-    public.bus_join(text, text, integer, text[]),
-    public.bus_publish(text, text, jsonb),
-    public.bus_publish(text, text, jsonb, jsonb, integer),
-    public.bus_subscribe(text, text, integer, integer, integer),
-    public.bus_read(text, text, integer, integer),
-    public.bus_archive(text, text, bigint),
-    public.bus_delete(text, text, bigint),
-    public.bus_set_vt(text, text, bigint, integer),
-    public.bus_extend(text, text, bigint[], integer[], integer),
-    public.bus_hand_back(text, text, bigint[], integer[]),
-    public.bus_heartbeat(text, text),
-    public.bus_dead_letter(text, text, bigint, text),
-    public.bus_leave(text, text),
-    public.bus_reap(integer),
-    public.bus_reap_expired(integer),
-    public.bus_send(text, text, jsonb, jsonb),
-    public.bus_wake(text)
-    FROM PUBLIC;
-
-GRANT EXECUTE ON FUNCTION
-    public.bus_join(text),
-    public.bus_join(text, text),
-    public.bus_join(text, text, integer, text[]),
-    public.bus_publish(text, text, jsonb),
-    public.bus_publish(text, text, jsonb, jsonb, integer),
-    public.bus_subscribe(text, text, integer, integer, integer),
-    public.bus_read(text, text, integer, integer),
-    public.bus_archive(text, text, bigint),
-    public.bus_delete(text, text, bigint),
-    public.bus_set_vt(text, text, bigint, integer),
-    public.bus_extend(text, text, bigint[], integer[], integer),
-    public.bus_hand_back(text, text, bigint[], integer[]),
-    public.bus_heartbeat(text, text),
-    public.bus_dead_letter(text, text, bigint, text),
-    public.bus_leave(text, text),
-    public.bus_reap(integer),
-    public.bus_reap_expired(integer),
-    public.bus_send(text, text, jsonb, jsonb),
-    public.bus_wake(text)
-    TO pgmq_bus_client;
+-- The wrappers, listed once: revoked from PUBLIC, granted to pgmq_bus_client.
+DO $$
+DECLARE
+    v_wrapper text;
+BEGIN
+    FOREACH v_wrapper IN ARRAY ARRAY[
+        'public.bus_join(text)',
+        'public.bus_join(text, text)',
+        'public.bus_join(text, text, integer, text[])',
+        'public.bus_publish(text, text, jsonb)',
+        'public.bus_publish(text, text, jsonb, jsonb, integer)',
+        'public.bus_subscribe(text, text, integer, integer, integer)',
+        'public.bus_read(text, text, integer, integer)',
+        'public.bus_archive(text, text, bigint)',
+        'public.bus_delete(text, text, bigint)',
+        'public.bus_set_vt(text, text, bigint, integer)',
+        'public.bus_extend(text, text, bigint[], integer[], integer)',
+        'public.bus_hand_back(text, text, bigint[], integer[])',
+        'public.bus_heartbeat(text, text)',
+        'public.bus_dead_letter(text, text, bigint, text)',
+        'public.bus_leave(text, text)',
+        'public.bus_reap(integer)',
+        'public.bus_reap_expired(integer)',
+        'public.bus_send(text, text, jsonb, jsonb)',
+        'public.bus_wake(text)',
+        'public.bus_wake_token(text, text)',
+        'public.bus_script_versions()']
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_wrapper);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO pgmq_bus_client', v_wrapper);
+    END LOOP;
+END
+$$;
 
 -- the wrappers live in schema public: make sure the role can reach them even where a DBA has
 -- revoked PUBLIC's usage of that schema
@@ -446,7 +494,7 @@ GRANT USAGE ON SCHEMA public TO pgmq_bus_client;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('003_isolated', 2)
+VALUES ('003_isolated', 3)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

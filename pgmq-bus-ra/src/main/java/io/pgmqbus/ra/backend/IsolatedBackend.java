@@ -36,7 +36,14 @@ public final class IsolatedBackend extends SqlBackend {
                     ps.setArray(4, types(c, messageTypes));
                 },
                 rs -> rs.getString(1));
-        return new Subscription(queue, channel, durableName);
+        String token = single(c, "asking for the wake-up token of queue " + queue,
+                "SELECT public.bus_wake_token(?::text, ?::text)",
+                ps -> {
+                    ps.setString(1, queue);
+                    ps.setString(2, channel);
+                },
+                rs -> rs.getString(1));
+        return new Subscription(queue, channel, durableName, token);
     }
 
     @Override
@@ -44,7 +51,7 @@ public final class IsolatedBackend extends SqlBackend {
         QueueNames.requireValidChannel(channel);
         requireNonNegative("delay", delaySeconds);
         return single(c, "publishing to channel '" + channel + "'",
-                "SELECT public.bus_publish(?, NULL::text, ?::jsonb, ?::jsonb, ?)",
+                "SELECT public.bus_publish(?::text, NULL::text, ?::jsonb, ?::jsonb, ?::integer)",
                 ps -> {
                     ps.setString(1, channel);
                     ps.setString(2, message);
@@ -59,7 +66,7 @@ public final class IsolatedBackend extends SqlBackend {
         QueueNames.requireValidChannel(channel);
         return query(c, "publishing " + messages.size() + " messages to channel '" + channel + "'",
                 "SELECT id FROM unnest(?::text[]) WITH ORDINALITY AS m(body, i)"
-                        + " CROSS JOIN LATERAL unnest(public.bus_publish(?, NULL::text, m.body::jsonb, ?::jsonb, 0)) AS id"
+                        + " CROSS JOIN LATERAL unnest(public.bus_publish(?::text, NULL::text, m.body::jsonb, ?::jsonb, 0)) AS id"
                         + " ORDER BY m.i, id",
                 ps -> {
                     ps.setArray(1, c.createArrayOf("text", messages.toArray()));
@@ -71,7 +78,7 @@ public final class IsolatedBackend extends SqlBackend {
 
     @Override
     public void wake(Connection c, String channel) {
-        single(c, "waking the readers of channel '" + channel + "'", "SELECT public.bus_wake(?)",
+        single(c, "waking the readers of channel '" + channel + "'", "SELECT public.bus_wake(?::text)",
                 ps -> ps.setString(1, channel), rs -> rs.getInt(1));
     }
 
@@ -79,7 +86,7 @@ public final class IsolatedBackend extends SqlBackend {
     public long sendToSubscription(Connection c, String channel, String subscription, String message, String headers) {
         QueueNames.requireValidChannel(channel);
         List<Long> ids = query(c, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
-                "SELECT id FROM public.bus_send(?, ?, ?::jsonb, ?::jsonb) AS id WHERE id IS NOT NULL",
+                "SELECT id FROM public.bus_send(?::text, ?::text, ?::jsonb, ?::jsonb) AS id WHERE id IS NOT NULL",
                 ps -> {
                     ps.setString(1, channel);
                     ps.setString(2, subscription);
@@ -94,7 +101,7 @@ public final class IsolatedBackend extends SqlBackend {
     public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
         return query(c, "reading queue " + s.queueName(),
                 "SELECT msg_id, read_ct, enqueued_at, vt, message::text AS message, headers::text AS headers"
-                        + " FROM public.bus_read(?, ?, ?, ?)",
+                        + " FROM public.bus_read(?::text, ?::text, ?::integer, ?::integer)",
                 ps -> {
                     ps.setString(1, s.queueName());
                     ps.setString(2, s.channel());
@@ -108,7 +115,7 @@ public final class IsolatedBackend extends SqlBackend {
     public boolean acknowledge(Connection c, Subscription s, long msgId) {
         String function = ackMode == AckMode.ARCHIVE ? "public.bus_archive" : "public.bus_delete";
         return single(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
-                "SELECT " + function + "(?, ?, ?)",
+                "SELECT " + function + "(?::text, ?::text, ?::bigint)",
                 ps -> {
                     ps.setString(1, s.queueName());
                     ps.setString(2, s.channel());
@@ -121,7 +128,7 @@ public final class IsolatedBackend extends SqlBackend {
     public boolean release(Connection c, Subscription s, long msgId, int delaySeconds) {
         requireNonNegative("delay", delaySeconds);
         return single(c, "releasing message " + msgId + " of queue " + s.queueName(),
-                "SELECT public.bus_set_vt(?, ?, ?, ?)",
+                "SELECT public.bus_set_vt(?::text, ?::text, ?::bigint, ?::integer)",
                 ps -> {
                     ps.setString(1, s.queueName());
                     ps.setString(2, s.channel());
@@ -134,7 +141,7 @@ public final class IsolatedBackend extends SqlBackend {
     @Override
     public Long deadLetter(Connection c, Subscription s, long msgId, String error) {
         return single(c, "dead-lettering message " + msgId + " of queue " + s.queueName(),
-                "SELECT public.bus_dead_letter(?, ?, ?, ?)",
+                "SELECT public.bus_dead_letter(?::text, ?::text, ?::bigint, ?::text)",
                 ps -> {
                     ps.setString(1, s.queueName());
                     ps.setString(2, s.channel());
@@ -204,7 +211,7 @@ public final class IsolatedBackend extends SqlBackend {
             throw new BusException("reap age must be positive, was " + maxAge);
         }
         return query(c, "reaping stale subscriptions",
-                "SELECT q FROM public.bus_reap(?) AS q",
+                "SELECT q FROM public.bus_reap(?::integer) AS q",
                 ps -> ps.setInt(1, (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxAge.toSeconds()))),
                 rs -> rs.getString(1));
     }
@@ -212,7 +219,7 @@ public final class IsolatedBackend extends SqlBackend {
     @Override
     public void leave(Connection c, Subscription s) {
         single(c, "leaving channel '" + s.channel() + "' (queue " + s.queueName() + ")",
-                "SELECT public.bus_leave(?, ?)",
+                "SELECT public.bus_leave(?::text, ?::text)",
                 ps -> {
                     ps.setString(1, s.queueName());
                     ps.setString(2, s.channel());

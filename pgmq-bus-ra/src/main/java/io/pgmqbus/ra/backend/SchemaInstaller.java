@@ -12,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -27,24 +30,31 @@ import java.util.logging.Logger;
 public final class SchemaInstaller {
     /** The scripts, in the order they are applied, each with functions that prove it is installed. */
     public enum Script {
-        PGMQ_COMPAT("001_pgmq_compat.sql", "pgmq",
+        PGMQ_COMPAT("001_pgmq_compat.sql", "pgmq", 0,
                 "create", "drop_queue", "list_queues", "send", "read", "archive", "delete", "set_vt"),
-        BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus",
+        BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus", 3,
                 "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify",
                 "heartbeat_missing", "reap_expired", "extend", "hand_back"),
-        ISOLATED("003_isolated.sql", "public",
+        ISOLATED("003_isolated.sql", "public", 3,
                 "bus_join", "bus_publish", "bus_subscribe", "bus_archive", "bus_leave", "bus_read", "bus_delete",
                 "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake",
-                "bus_extend", "bus_hand_back", "bus_reap_expired");
+                "bus_extend", "bus_hand_back", "bus_reap_expired", "bus_wake_token", "bus_script_versions");
 
         final String file;
         final String schema;
+        /** The version this adapter needs, as the script records it in pgmq_bus.script_version (0: none recorded). */
+        final int version;
         final String[] functions;
 
-        Script(String file, String schema, String... functions) {
+        Script(String file, String schema, int version, String... functions) {
             this.file = file;
             this.schema = schema;
+            this.version = version;
             this.functions = functions;
+        }
+
+        String key() {
+            return file.substring(0, file.length() - ".sql".length());
         }
 
         public String file() {
@@ -91,6 +101,11 @@ public final class SchemaInstaller {
             }
             try (Statement st = c.createStatement()) {
                 st.execute(text(script));
+            } catch (SQLException e) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ROLLBACK"); // the script's own transaction is left aborted
+                }
+                throw firstError(script, e);
             }
             applied.add(script);
             LOG.fine(() -> "applied " + script.file);
@@ -148,6 +163,46 @@ public final class SchemaInstaller {
         }
     }
 
+    /**
+     * The scripts installed in an older version than this adapter needs, with the version found.
+     * Read from pgmq_bus.script_version where the role may, else through the isolated wrapper
+     * bus_script_versions(); a role that can do neither learns nothing here.
+     */
+    public Map<Script, Integer> outdated(Connection c) {
+        Map<String, Integer> found = new HashMap<>();
+        // nested CASEs: each test runs only when the one before held (a schema the role may not use
+        // must not be looked into)
+        String sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'pgmq_bus')"
+                + " AND has_schema_privilege('pgmq_bus', 'USAGE') THEN"
+                + "   CASE WHEN to_regclass('pgmq_bus.script_version') IS NULL THEN 0"
+                + "        WHEN has_table_privilege('pgmq_bus.script_version', 'SELECT') THEN 1 ELSE 0 END"
+                + " WHEN to_regprocedure('public.bus_script_versions()') IS NULL THEN 0"
+                + " WHEN has_function_privilege('public.bus_script_versions()', 'EXECUTE') THEN 2 ELSE 0 END";
+        try (Statement st = c.createStatement(); ResultSet how = st.executeQuery(sql)) {
+            how.next();
+            int source = how.getInt(1);
+            if (source > 0) {
+                try (Statement q = c.createStatement(); ResultSet rs = q.executeQuery(source == 1
+                        ? "SELECT script, version FROM pgmq_bus.script_version"
+                        : "SELECT script, version FROM public.bus_script_versions()")) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlBackend.failure("checking the pgmq-bus script versions", e);
+        }
+        Map<Script, Integer> outdated = new LinkedHashMap<>();
+        for (Script script : Script.values()) {
+            Integer version = found.get(script.key());
+            if (version != null && version < script.version) {
+                outdated.put(script, version);
+            }
+        }
+        return outdated;
+    }
+
     /** Fails with a message naming every missing script, when the database is not ready. */
     public void requireInstalled(Connection c) {
         requireInstalled(c, List.of(Script.values()));
@@ -157,14 +212,32 @@ public final class SchemaInstaller {
     public void requireInstalled(Connection c, List<Script> needed) {
         List<Script> missing = new ArrayList<>(missing(c));
         missing.retainAll(needed);
-        if (!missing.isEmpty()) {
-            StringBuilder names = new StringBuilder();
+        Map<Script, Integer> outdated = new LinkedHashMap<>(outdated(c));
+        outdated.keySet().retainAll(needed);
+        outdated.keySet().removeAll(missing);
+        if (!missing.isEmpty() || !outdated.isEmpty()) {
+            StringBuilder problems = new StringBuilder();
             for (Script s : missing) {
-                names.append(names.length() == 0 ? "" : ", ").append("sql/").append(s.file);
+                problems.append(problems.length() == 0 ? "" : ", ").append("missing sql/").append(s.file);
             }
-            throw new BusException("the database is not prepared for pgmq-bus: missing " + names
-                    + " (apply them with psql, see README, or let the adapter install them)");
+            outdated.forEach((s, v) -> problems.append(problems.length() == 0 ? "" : ", ").append("sql/").append(s.file)
+                    .append(" is version ").append(v).append(" on the database, this adapter needs version ").append(s.version));
+            throw new BusException("the database is not prepared for pgmq-bus: " + problems
+                    + " (apply the scripts with psql, see README, or let the adapter install them)");
         }
+    }
+
+    /**
+     * The error that stopped a script: the driver may report the statements after it first (25P02,
+     * "current transaction is aborted"), which says nothing; the cause and its hint are what a DBA needs.
+     */
+    private static SQLException firstError(Script script, SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (!"25P02".equals(x.getSQLState())) {
+                return new SQLException(script.file + ": " + x.getMessage(), x.getSQLState(), x);
+            }
+        }
+        return e;
     }
 
     /** The text of a script, as packaged in the adapter. */

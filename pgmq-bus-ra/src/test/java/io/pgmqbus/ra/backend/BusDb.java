@@ -47,6 +47,30 @@ final class BusDb {
         return db.connectAs(database, TENANT_ROLE, TENANT_PASSWORD);
     }
 
+    /**
+     * A connection to {@code database} (null: the test database) as login role {@code role}, created
+     * when missing as a member of {@code pgmq_bus_client} and nothing else; {@code extra} is added
+     * to the connection properties (e.g. stringtype=unspecified, as clients that send untyped
+     * parameters do).
+     */
+    static Connection connectAsTenant(String role, String database, String extra) throws SQLException {
+        try (Connection c = connect()) {
+            exec(c, "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                    + "CREATE ROLE " + role + " LOGIN PASSWORD '" + TENANT_PASSWORD + "'; END IF; END$$");
+            exec(c, "GRANT pgmq_bus_client TO " + role);
+        }
+        TestDatabase db = TestDatabase.get();
+        String name = database != null ? database : db.jdbcUrl().replaceAll("^.*//[^/]+/([^?]+).*$", "$1");
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", role);
+        props.setProperty("password", TENANT_PASSWORD);
+        if (extra != null) {
+            String[] kv = extra.split("=", 2);
+            props.setProperty(kv[0], kv[1]);
+        }
+        return java.sql.DriverManager.getConnection(db.urlFor(name), props);
+    }
+
     /** Creates an empty database and returns its name. */
     static String freshDatabase() throws SQLException {
         String name = "bus_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

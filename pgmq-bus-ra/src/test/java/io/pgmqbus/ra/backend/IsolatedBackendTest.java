@@ -175,7 +175,9 @@ class IsolatedBackendTest {
                 woken.addAll(Notified.queues(listener, 100));
                 return woken.size();
             }, n -> n >= 2);
-            assertEquals(java.util.Set.of(a.queueName(), b.queueName()), woken);
+            assertEquals(java.util.Set.of(a.wakeKey(), b.wakeKey()), woken, "each queue's opaque wake token");
+            assertTrue(java.util.Collections.disjoint(woken, java.util.Set.of(a.queueName(), b.queueName())),
+                    "no queue name is notified");
         }
     }
 
