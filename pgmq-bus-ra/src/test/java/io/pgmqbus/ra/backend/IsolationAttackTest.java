@@ -92,6 +92,8 @@ class IsolationAttackTest {
                 {"SELECT bus_archive(?::text, ?::text, 1)::text"},
                 {"SELECT bus_delete(?::text, ?::text, 1)::text"},
                 {"SELECT bus_set_vt(?::text, ?::text, 1, 0)::text"},
+                {"SELECT count(*)::text FROM bus_extend(?::text, ?::text, ARRAY[1]::bigint[], ARRAY[1], 30)"},
+                {"SELECT bus_hand_back(?::text, ?::text, ARRAY[1]::bigint[], ARRAY[1])::text"},
                 {"SELECT bus_dead_letter(?::text, ?::text, 1, 'x')::text"},
                 {"SELECT bus_wake_token(?::text, ?::text)"},
                 {"SELECT bus_heartbeat(?::text, ?::text)::text"},
