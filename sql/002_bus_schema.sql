@@ -524,7 +524,9 @@ $$;
 
 -- Leaves: an ephemeral subscription's row and queue are dropped (true); a durable one keeps both
 -- (false), as does a queue that is not registered (false). Waits for publishers that are sending
--- to the queue right now.
+-- to the channel right now, but at most 5 seconds (then it fails with lock_not_available and
+-- the subscription is reaped after its lease): a publisher's transaction left prepared (two-phase,
+-- in doubt) holds its lock until it is resolved, and an undeploy must not wait for that.
 CREATE OR REPLACE FUNCTION pgmq_bus.leave(p_queue text)
 RETURNS boolean
 LANGUAGE plpgsql
@@ -538,6 +540,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN false;
     END IF;
+    PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
     -- lifetime locks before the row lock (publishers take the former and may update the latter)
     PERFORM pgmq_bus._lock_lifetime(v_queue, v_channel, false);
     DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue AND s.kind = 'ephemeral';
@@ -619,6 +622,40 @@ BEGIN
             RETURN NEXT v_queue;
         END IF;
     END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Archive retention
+-- ---------------------------------------------------------------------------------------------
+
+-- Deletes the archived messages (pgmq.a_<queue>) older than p_older_than of every registered
+-- subscription (of p_owner only, when given), so that a long-running bus with ackMode archive
+-- does not grow without bound. Returns how many rows were deleted.
+CREATE OR REPLACE FUNCTION pgmq_bus.prune_archives(p_older_than interval, p_owner name DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_queue text;
+    v_rows  bigint;
+    v_total bigint := 0;
+BEGIN
+    IF p_older_than IS NULL OR p_older_than < interval '0' THEN
+        RAISE EXCEPTION 'retention must be a positive age' USING ERRCODE = '22023';
+    END IF;
+    FOR v_queue IN
+        SELECT s.queue_name FROM pgmq_bus.subscription s
+         WHERE (p_owner IS NULL OR s.owner = p_owner)
+           AND pg_catalog.to_regclass(pg_catalog.format('pgmq.%I', 'a_' || s.queue_name)) IS NOT NULL
+         ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format('DELETE FROM pgmq.%I WHERE archived_at < now() - $1', 'a_' || v_queue)
+            USING p_older_than;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        v_total := v_total + v_rows;
+    END LOOP;
+    RETURN v_total;
 END
 $$;
 

@@ -434,6 +434,18 @@ BEGIN
 END
 $$;
 
+-- Deletes the archived messages older than p_older_than_seconds of the caller's own subscriptions
+-- (see pgmq_bus.prune_archives); returns how many.
+CREATE OR REPLACE FUNCTION public.bus_prune_archives(p_older_than_seconds integer)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN pgmq_bus.prune_archives(p_older_than_seconds * interval '1 second', session_user);
+END
+$$;
+
 -- Which versions of the scripts are installed: what the adapter checks at start, so that an
 -- outdated script is reported rather than silently used.
 CREATE OR REPLACE FUNCTION public.bus_script_versions()
@@ -479,7 +491,8 @@ BEGIN
         'public.bus_send(text, text, jsonb, jsonb)',
         'public.bus_wake(text)',
         'public.bus_wake_token(text, text)',
-        'public.bus_script_versions()']
+        'public.bus_script_versions()',
+        'public.bus_prune_archives(integer)']
     LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_wrapper);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO pgmq_bus_client', v_wrapper);

@@ -40,6 +40,8 @@ final class Heartbeat implements Work {
     private final LongSupplier clock;
     /** When the heartbeats started to succeed without a failure since ({@link System#nanoTime()}), or null during an outage. */
     private Long healthySince;
+    /** When the archives were last pruned ({@link System#nanoTime()}), or null before the first time. */
+    private Long prunedAt;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -81,6 +83,20 @@ final class Heartbeat implements Work {
         return finished.await(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Deletes old archived messages when retention is set and its interval has passed since the last time. */
+    private void pruneArchives(java.sql.Connection c, long now) {
+        Settings settings = ra.settings();
+        if (settings.archiveRetentionSeconds() <= 0
+                || prunedAt != null && now - prunedAt < TimeUnit.SECONDS.toNanos(settings.archivePruneIntervalSeconds())) {
+            return;
+        }
+        long deleted = ra.busBackend().pruneArchives(c, Duration.ofSeconds(settings.archiveRetentionSeconds()));
+        prunedAt = now;
+        if (deleted > 0) {
+            LOG.info("pgmq-bus: deleted " + deleted + " archived messages older than " + settings.archiveRetentionSeconds() + " s");
+        }
+    }
+
     /** One heartbeat. */
     void beat() {
         List<Activation> activations = ra.activations();
@@ -98,10 +114,12 @@ final class Heartbeat implements Work {
                 if (healthySince == null) {
                     healthySince = now;
                 }
+                ra.wakeUps().check(c);
                 List<String> reaped = ra.busBackend().reapExpired(c, Duration.ofNanos(now - healthySince));
                 if (!reaped.isEmpty()) {
                     LOG.info("pgmq-bus: reaped " + reaped.size() + " dead subscriptions: " + reaped);
                 }
+                pruneArchives(c, now);
                 return missing;
             });
             outage.succeeded();

@@ -67,12 +67,17 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private Integer leaseSeconds = 60;
     @ConfigProperty(description = "Whether the adapter's reads and acknowledgements wait for the WAL flush (synchronous_commit): false = they do not, and after a database crash the last moments' acknowledgements may be lost and those messages delivered again (at least once either way); publishing always keeps the database's setting. Unset: PGMQ_BUS_DURABLE_ACKNOWLEDGEMENTS, else false.")
     private Boolean durableAcknowledgements;
+    @ConfigProperty(description = "Archived messages (ackMode archive) older than this many seconds are deleted by the adapter, every archivePruneIntervalSeconds; 0 = kept for ever.", defaultValue = "0")
+    private Integer archiveRetentionSeconds = 0;
+    @ConfigProperty(description = "Seconds between two prunings of the archives, when archiveRetentionSeconds is set.", defaultValue = "3600")
+    private Integer archivePruneIntervalSeconds = 3600;
 
     private transient Settings settings;
     private transient PgmqBackend busBackend;
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
     private transient Heartbeat heartbeat;
+    private transient jakarta.transaction.TransactionSynchronizationRegistry transactions;
     private transient InboundContext inbound;
     private transient Map<ActivationKey, Activation> activations;
 
@@ -81,6 +86,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         settings = Settings.resolve(this);
         LOG.info("pgmq-bus starting: " + settings);
         busBackend = settings.backend();
+        transactions = transactionRegistry(ctx);
         connections = new ConnectionSource(settings.inboundDataSource(), settings.dataSource(), settings.listenDataSource(), 16);
         prepareDatabase();
         wakeUps = new WakeUpListener(connections);
@@ -174,6 +180,28 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         return new XAResource[0];
     }
 
+    private static jakarta.transaction.TransactionSynchronizationRegistry transactionRegistry(BootstrapContext ctx) {
+        try {
+            return ctx.getTransactionSynchronizationRegistry();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.fine(() -> "pgmq-bus: the container offers no TransactionSynchronizationRegistry: " + e);
+            return null;
+        }
+    }
+
+    /**
+     * Whether the calling thread's transaction is marked for rollback: it can only roll back, so a
+     * publish in it would be lost. Payara's transaction timeout marks it so (Narayana's rolls it back).
+     */
+    public boolean callerTransactionDoomed() {
+        try {
+            return transactions != null && transactions.getTransactionKey() != null
+                    && transactions.getTransactionStatus() == jakarta.transaction.Status.STATUS_MARKED_ROLLBACK;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The shared LISTEN connection's dispatcher (null before start). */
     WakeUpListener wakeUps() {
         return wakeUps;
@@ -248,6 +276,10 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     public void setHeartbeatSeconds(Integer heartbeatSeconds) { this.heartbeatSeconds = heartbeatSeconds; }
     public Integer getLeaseSeconds() { return leaseSeconds; }
     public void setLeaseSeconds(Integer leaseSeconds) { this.leaseSeconds = leaseSeconds; }
+    public Integer getArchiveRetentionSeconds() { return archiveRetentionSeconds; }
+    public void setArchiveRetentionSeconds(Integer archiveRetentionSeconds) { this.archiveRetentionSeconds = archiveRetentionSeconds; }
+    public Integer getArchivePruneIntervalSeconds() { return archivePruneIntervalSeconds; }
+    public void setArchivePruneIntervalSeconds(Integer archivePruneIntervalSeconds) { this.archivePruneIntervalSeconds = archivePruneIntervalSeconds; }
     public Boolean getDurableAcknowledgements() { return durableAcknowledgements; }
     public void setDurableAcknowledgements(Boolean durableAcknowledgements) { this.durableAcknowledgements = durableAcknowledgements; }
 

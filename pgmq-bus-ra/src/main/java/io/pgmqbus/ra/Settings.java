@@ -20,7 +20,8 @@ import org.postgresql.xa.PGXADataSource;
  * together. The password never appears in {@link #toString()}.
  */
 record Settings(String jdbcUrl, String user, String password, String backendName, boolean installSchema,
-                AckMode ackMode, int heartbeatSeconds, int leaseSeconds, boolean durableAcknowledgements) {
+                AckMode ackMode, int heartbeatSeconds, int leaseSeconds, boolean durableAcknowledgements,
+                int archiveRetentionSeconds, int archivePruneIntervalSeconds) {
 
     static final String URL = "PGMQ_BUS_JDBC_URL";
     static final String USER = "PGMQ_BUS_JDBC_USER";
@@ -52,13 +53,21 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         if (lease < 2 * heartbeat) {
             problems.add("leaseSeconds must be at least twice heartbeatSeconds (" + heartbeat + "), was " + lease);
         }
+        int retention = ra.getArchiveRetentionSeconds() == null ? 0 : ra.getArchiveRetentionSeconds();
+        int pruneInterval = ra.getArchivePruneIntervalSeconds() == null ? 3600 : ra.getArchivePruneIntervalSeconds();
+        if (retention < 0) {
+            problems.add("archiveRetentionSeconds must be 0 (off) or positive, was " + retention);
+        }
+        if (pruneInterval <= 0) {
+            problems.add("archivePruneIntervalSeconds must be positive, was " + pruneInterval);
+        }
         if (!problems.isEmpty()) {
             throw new ResourceAdapterInternalException("invalid pgmq-bus resource adapter configuration: "
                     + String.join("; ", problems));
         }
         return new Settings(url, or(ra.getUser(), USER), or(ra.getPassword(), PASSWORD), backend,
                 flag(ra.getInstallSchema(), INSTALL), AckMode.valueOf(ack), heartbeat, lease,
-                flag(ra.getDurableAcknowledgements(), DURABLE_ACKS));
+                flag(ra.getDurableAcknowledgements(), DURABLE_ACKS), retention, pruneInterval);
     }
 
     /** A Boolean property, else its system property or environment variable, else false. */
@@ -111,6 +120,7 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         if (ds.getSocketFactory() == null || ds.getSocketFactory().isBlank()) {
             ds.setSocketFactory(ListenSocketFactory.class.getName());
         }
+        ds.setTcpKeepAlive(true); // the operating system's probes, besides the heartbeat's pings
         return ds;
     }
 

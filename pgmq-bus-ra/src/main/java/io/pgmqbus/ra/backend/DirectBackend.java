@@ -184,6 +184,12 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
+    public long pruneArchives(Connection c, Duration olderThan) {
+        return single(c, "pruning the archives", "SELECT pgmq_bus.prune_archives(make_interval(secs => ?))",
+                ps -> ps.setDouble(1, olderThan.toMillis() / 1000.0), rs -> rs.getLong(1));
+    }
+
+    @Override
     public List<String> reapExpired(Connection c, Duration healthyFor) {
         return query(c, "reaping expired subscriptions",
                 "SELECT q FROM pgmq_bus.reap_expired(make_interval(secs => ?)) AS q",

@@ -191,6 +191,12 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
+    public long pruneArchives(Connection c, Duration olderThan) {
+        return single(c, "pruning the archives", "SELECT public.bus_prune_archives(?::integer)",
+                ps -> ps.setInt(1, (int) Math.min(Integer.MAX_VALUE, olderThan.toSeconds())), rs -> rs.getLong(1));
+    }
+
+    @Override
     public List<String> reapExpired(Connection c, Duration healthyFor) {
         return query(c, "reaping expired subscriptions",
                 "SELECT q FROM public.bus_reap_expired(?::integer) AS q",

@@ -15,6 +15,15 @@ import org.postgresql.PGNotification;
  */
 public final class Notifications {
     public static final String CHANNEL = "pgmq_bus";
+    /** Where a LISTEN connection's liveness pings go (a random token each: nothing to learn from them). */
+    public static final String PING_CHANNEL = "pgmq_bus_ping";
+
+    /** One notification: its channel and what it says (a queue name or wake token; a ping's token). */
+    public record Notification(String channel, String payload) {
+        public boolean ping() {
+            return PING_CHANNEL.equals(channel);
+        }
+    }
 
     private Notifications() {
     }
@@ -22,18 +31,27 @@ public final class Notifications {
     public static void listen(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + CHANNEL);
+            st.execute("LISTEN " + PING_CHANNEL);
         }
     }
 
-    /** Blocks until at least one notification arrives; returns the queue names they carry. */
-    public static List<String> await(Connection c) throws SQLException {
+    /** Blocks until at least one notification arrives; returns them. */
+    public static List<Notification> await(Connection c) throws SQLException {
         PGNotification[] got = c.unwrap(PGConnection.class).getNotifications(0);
-        List<String> queues = new ArrayList<>();
+        List<Notification> notifications = new ArrayList<>();
         if (got != null) {
             for (PGNotification n : got) {
-                queues.add(n.getParameter());
+                notifications.add(new Notification(n.getName(), n.getParameter()));
             }
         }
-        return queues;
+        return notifications;
+    }
+
+    /** Sends a liveness ping to every LISTEN connection of the bus (at once: {@code c} is in auto-commit). */
+    public static void ping(Connection c, String token) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + PING_CHANNEL + "', ?::text)")) {
+            ps.setString(1, token);
+            ps.execute();
+        }
     }
 }

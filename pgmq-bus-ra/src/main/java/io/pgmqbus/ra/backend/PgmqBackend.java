@@ -121,6 +121,14 @@ public interface PgmqBackend {
      */
     List<String> reapExpired(Connection c, Duration healthyFor);
 
+    /**
+     * Deletes the archived messages older than {@code olderThan} of the subscriptions this role may
+     * prune (every registered one in the direct backend, its own in the isolated one).
+     *
+     * @return how many were deleted
+     */
+    long pruneArchives(Connection c, Duration olderThan);
+
     /** Whether a failure says the subscription's queue is gone (so the reader must join again). */
     boolean queueGone(io.pgmqbus.api.BusException e);
 

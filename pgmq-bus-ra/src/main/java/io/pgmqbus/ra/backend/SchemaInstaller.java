@@ -34,11 +34,11 @@ public final class SchemaInstaller {
                 "create", "drop_queue", "list_queues", "send", "read", "archive", "delete", "set_vt"),
         BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus", 3,
                 "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify",
-                "heartbeat_missing", "reap_expired", "extend", "hand_back"),
+                "heartbeat_missing", "reap_expired", "extend", "hand_back", "prune_archives"),
         ISOLATED("003_isolated.sql", "public", 3,
                 "bus_join", "bus_publish", "bus_subscribe", "bus_archive", "bus_leave", "bus_read", "bus_delete",
                 "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake",
-                "bus_extend", "bus_hand_back", "bus_reap_expired", "bus_wake_token", "bus_script_versions");
+                "bus_extend", "bus_hand_back", "bus_reap_expired", "bus_wake_token", "bus_script_versions", "bus_prune_archives");
 
         final String file;
         final String schema;

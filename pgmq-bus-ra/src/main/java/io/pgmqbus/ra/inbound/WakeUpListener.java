@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,8 @@ public final class WakeUpListener implements Work {
     private final Outage outage = new Outage(LOG, "pgmq-bus wake-up listener");
     private volatile Connection current;
     private volatile boolean listening;
+    /** The liveness ping sent and not yet heard back, or null. */
+    private final AtomicReference<String> outstanding = new AtomicReference<>();
 
     public WakeUpListener(ConnectionSource connections) {
         this.connections = connections;
@@ -69,8 +73,12 @@ public final class WakeUpListener implements Work {
                     outage.succeeded();
                     waiters.values().forEach(set -> set.forEach(Waiter::wake)); // anything sent while we were not listening
                     while (stopped.getCount() > 0) {
-                        for (String queue : Notifications.await(c)) {
-                            waiters.getOrDefault(queue, Set.of()).forEach(Waiter::wake);
+                        for (Notifications.Notification n : Notifications.await(c)) {
+                            if (n.ping()) {
+                                outstanding.compareAndSet(n.payload(), null);
+                            } else {
+                                waiters.getOrDefault(n.payload(), Set.of()).forEach(Waiter::wake);
+                            }
                         }
                     }
                 } catch (SQLException | RuntimeException e) {
@@ -93,10 +101,40 @@ public final class WakeUpListener implements Work {
         }
     }
 
+    /**
+     * Checks that the LISTEN connection is alive, on {@code c} (another connection, in auto-commit):
+     * called at every heartbeat, it sends a ping through the database and expects to hear it back
+     * before the next call. A connection whose peer vanished without closing (a partition, a
+     * firewall dropping idle flows) blocks in its read for ever and says nothing; one that has not
+     * heard its ping is aborted, readers poll at their interval meanwhile, and it reconnects.
+     */
+    public void check(Connection c) throws SQLException {
+        if (!listening) {
+            outstanding.set(null);
+            return;
+        }
+        String unanswered = outstanding.get();
+        if (unanswered != null) {
+            LOG.warning("pgmq-bus wake-up listener: its LISTEN connection has not answered a ping for a heartbeat;"
+                    + " reconnecting (readers poll at their interval meanwhile)");
+            listening = false;
+            outstanding.set(null);
+            abortCurrent();
+            return;
+        }
+        String token = UUID.randomUUID().toString();
+        outstanding.set(token);
+        Notifications.ping(c, token);
+    }
+
     /** Stops the listener: aborts its connection so the blocked read returns at once. */
     @Override
     public void release() {
         stopped.countDown();
+        abortCurrent();
+    }
+
+    private void abortCurrent() {
         Connection c = current;
         if (c != null) {
             try {

@@ -170,6 +170,10 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     <T> T publish(BusConnectionImpl handle, String what, ConnectionSource.SqlWork<T> work) {
         return xaResource.inBranchState(state -> {
             if (state == io.pgmqbus.ra.ForwardingXAResource.Branch.ACTIVE) {
+                if (factory.adapterOrNull() != null && factory.adapterOrNull().callerTransactionDoomed()) {
+                    throw new BusException("pgmq-bus: " + what + " refused: the transaction is marked for rollback"
+                            + " (timed out?); nothing would be published");
+                }
                 return run(what, work);
             }
             if (state == io.pgmqbus.ra.ForwardingXAResource.Branch.ENDED || handle.rolledBack()) {

@@ -20,6 +20,10 @@ public final class FaultyProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** Client sockets whose connections no longer forward anything, in either direction. */
+    private final java.util.Set<Socket> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Which client socket each pipe's source belongs to. */
+    private final java.util.Map<Socket, Socket> clientOf = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ServerSocket server;
 
     public FaultyProxy(int targetPort) throws IOException {
@@ -51,6 +55,19 @@ public final class FaultyProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** The client sockets open now (to stall them later, when only they should be). */
+    public List<Socket> open() {
+        return List.copyOf(clientOf.values().stream().distinct().toList());
+    }
+
+    /**
+     * Makes these connections silently dead: nothing is forwarded any more, in either direction,
+     * and nothing is closed, as when a peer vanishes behind a firewall. New connections work.
+     */
+    public void stall(List<Socket> clients) {
+        stalled.addAll(clients);
+    }
+
     /** Accepts connections again, on the same port. */
     public synchronized void restore() throws IOException {
         if (server == null) {
@@ -70,6 +87,8 @@ public final class FaultyProxy implements AutoCloseable {
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
+                    clientOf.put(client, client);
+                    clientOf.put(upstream, client);
                     pipe(client, upstream);
                     pipe(upstream, client);
                 } catch (IOException e) {
@@ -86,6 +105,9 @@ public final class FaultyProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (stalled.contains(clientOf.get(from))) {
+                        continue; // dropped on the floor
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -94,6 +116,7 @@ public final class FaultyProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                clientOf.remove(from);
             }
         }, "faulty-proxy-pipe");
         t.setDaemon(true);
