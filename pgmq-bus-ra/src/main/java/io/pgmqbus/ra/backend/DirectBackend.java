@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,8 +15,12 @@ import java.util.Set;
  * reach each other. Publishing discovers the channel's queues from {@code pgmq.list_queues()} inside
  * the same single statement that sends to them ({@code pgmq_bus.publish_prefix}), so a queue created
  * a moment ago is reached, a dropped one is skipped, and nothing is cached that could go stale.
+ * Reads and acknowledgements are plain statements on the queue's tables ({@link QueueTables}).
  */
 public final class DirectBackend extends SqlBackend {
+    private static final String UNDEFINED_COLUMN = "42703";
+    /** Plain statements on the queues' tables where their layout is PGMQ's (shared by every connection). */
+    private final QueueTables tables = new QueueTables();
     private static final String MESSAGE_COLUMNS = "msg_id, read_ct, enqueued_at, vt, message::text AS message, headers::text AS headers";
 
     public DirectBackend(AckMode ackMode) {
@@ -102,6 +107,22 @@ public final class DirectBackend extends SqlBackend {
 
     @Override
     public List<QueuedMessage> read(Connection c, Subscription s, int visibilitySeconds, int quantity) {
+        Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName());
+        if (layout.isPresent()) {
+            try {
+                return query(c, "reading queue " + s.queueName(), layout.get().read(),
+                        ps -> {
+                            ps.setInt(1, quantity);
+                            ps.setInt(2, visibilitySeconds);
+                        },
+                        QueuedMessage::from);
+            } catch (BusException e) {
+                if (!UNDEFINED_COLUMN.equals(e.getSqlState())) {
+                    throw e;
+                }
+                tables.forget(s.queueName()); // the table changed: PGMQ's function knows it
+            }
+        }
         return query(c, "reading queue " + s.queueName(),
                 "SELECT " + MESSAGE_COLUMNS + " FROM pgmq.read(?, ?, ?)",
                 ps -> {
@@ -114,6 +135,20 @@ public final class DirectBackend extends SqlBackend {
 
     @Override
     public boolean acknowledge(Connection c, Subscription s, long msgId) {
+        Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
+                .filter(l -> ackMode == AckMode.DELETE || l.archive());
+        if (layout.isPresent()) {
+            try {
+                return !query(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
+                        ackMode == AckMode.ARCHIVE ? layout.get().archiveOne() : layout.get().delete(),
+                        ps -> ps.setLong(1, msgId), rs -> rs.getLong(1)).isEmpty();
+            } catch (BusException e) {
+                if (!UNDEFINED_COLUMN.equals(e.getSqlState())) {
+                    throw e;
+                }
+                tables.forget(s.queueName());
+            }
+        }
         String function = ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete";
         return single(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
                 "SELECT " + function + "(?, ?::bigint)",
