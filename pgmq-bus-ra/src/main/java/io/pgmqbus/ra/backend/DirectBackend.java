@@ -160,6 +160,26 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
+    public int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds) {
+        String what = "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
+        Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
+                .filter(l -> ackMode == AckMode.DELETE || l.archive());
+        String sql = layout.isPresent()
+                ? (ackMode == AckMode.ARCHIVE ? layout.get().archiveAll() : layout.get().deleteAll())
+                : "SELECT id FROM " + (ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete")
+                        + "(?::text, ?::bigint[]) AS id";
+        return query(c, what, sql,
+                ps -> {
+                    int i = 1;
+                    if (layout.isEmpty()) {
+                        ps.setString(i++, s.queueName());
+                    }
+                    ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
+                },
+                rs -> rs.getObject(1)).size();
+    }
+
+    @Override
     public boolean release(Connection c, Subscription s, long msgId, int delaySeconds) {
         requireNonNegative("delay", delaySeconds);
         return !query(c, "releasing message " + msgId + " of queue " + s.queueName(),

@@ -125,6 +125,19 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
+    public int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds) {
+        String function = ackMode == AckMode.ARCHIVE ? "public.bus_archive" : "public.bus_delete";
+        return single(c, "acknowledging " + msgIds.size() + " messages of queue " + s.queueName(),
+                "SELECT count(*) FILTER (WHERE " + function + "(?::text, ?::text, id)) FROM unnest(?::bigint[]) AS id",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setString(2, s.channel());
+                    ps.setArray(3, c.createArrayOf("bigint", msgIds.toArray()));
+                },
+                rs -> rs.getInt(1));
+    }
+
+    @Override
     public boolean release(Connection c, Subscription s, long msgId, int delaySeconds) {
         requireNonNegative("delay", delaySeconds);
         return single(c, "releasing message " + msgId + " of queue " + s.queueName(),

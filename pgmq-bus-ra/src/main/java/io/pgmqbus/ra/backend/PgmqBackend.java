@@ -74,6 +74,13 @@ public interface PgmqBackend {
     /** Acknowledges a handled message (archive or delete, by the backend's {@link AckMode}). */
     boolean acknowledge(Connection c, Subscription s, long msgId);
 
+    /**
+     * Acknowledges several handled messages of one subscription in one statement.
+     *
+     * @return how many were still there
+     */
+    int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds);
+
     /** Hands a message back to be read again after {@code delaySeconds} (0 = at once). */
     boolean release(Connection c, Subscription s, long msgId, int delaySeconds);
 

@@ -47,8 +47,22 @@ final class QueueTables {
         }
 
         String archiveOne() {
+            return archive("msg_id = ?");
+        }
+
+        /** Deletes every message of an array parameter of ids. */
+        String deleteAll() {
+            return "DELETE FROM " + table() + " WHERE msg_id = ANY (?) RETURNING msg_id";
+        }
+
+        /** Archives every message of an array parameter of ids. */
+        String archiveAll() {
+            return archive("msg_id = ANY (?)");
+        }
+
+        private String archive(String which) {
             String columns = "msg_id, read_ct, enqueued_at, vt, message, headers" + (archiveLastReadAt ? ", last_read_at" : "");
-            return "WITH gone AS (DELETE FROM " + table() + " WHERE msg_id = ? RETURNING " + columns + ")"
+            return "WITH gone AS (DELETE FROM " + table() + " WHERE " + which + " RETURNING " + columns + ")"
                     + " INSERT INTO pgmq.\"a_" + queue + "\" (" + columns + ") SELECT " + columns + " FROM gone RETURNING msg_id";
         }
     }

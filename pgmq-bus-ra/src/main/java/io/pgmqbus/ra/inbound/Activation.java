@@ -26,6 +26,8 @@ public final class Activation {
     private final InboundContext context;
     private final Set<String> types;
     private final boolean transacted;
+    /** Whether the bean is a BusBatchListener: several messages per call. */
+    private final boolean batch;
     private final Sessions sessions;
     private final Leases leases;
     private final Settlement settlement;
@@ -38,10 +40,13 @@ public final class Activation {
         this.factory = factory;
         this.context = context;
         this.types = spec.messageTypeSet();
+        Class<?> endpoint = factory.getEndpointClass();
+        this.batch = endpoint != null && io.pgmqbus.api.BusBatchListener.class.isAssignableFrom(endpoint);
         try {
-            this.transacted = factory.isDeliveryTransacted(DeliveryWork.ON_MESSAGE);
+            this.transacted = factory.isDeliveryTransacted(batch ? DeliveryWork.ON_MESSAGES : DeliveryWork.ON_MESSAGE);
         } catch (NoSuchMethodException e) {
-            throw new ResourceException("the endpoint does not implement BusMessageListener.onMessage", e);
+            throw new ResourceException("the endpoint implements neither BusMessageListener.onMessage nor"
+                    + " BusBatchListener.onMessages", e);
         }
         this.sessions = new Sessions(spec.getMaxSessions());
         this.leases = new Leases(spec.getVisibilityTimeout(), spec.getMaxDeliverySeconds(),
@@ -143,10 +148,10 @@ public final class Activation {
         return clean;
     }
 
-    /** Hands a held message to a new delivery work; the caller holds a session for it. */
-    void dispatch(Held h) throws WorkException {
+    /** Hands held messages (one, or a batch for a batch listener) to a new delivery work; the caller holds a session for it. */
+    void dispatch(List<Held> held) throws WorkException {
         try {
-            context.workManager().scheduleWork(new DeliveryWork(this, h));
+            context.workManager().scheduleWork(new DeliveryWork(this, held));
         } catch (WorkException e) {
             sessions.give();
             throw e;
@@ -165,6 +170,39 @@ public final class Activation {
             handBack(List.of(h));
         }
         return null;
+    }
+
+    /**
+     * The next waiting messages for one delivery (at most {@link #deliveryBatch()}, of one
+     * subscription), or an empty list.
+     */
+    List<Held> nextWaitingBatch() {
+        Held first = nextWaiting();
+        if (first == null) {
+            return List.of();
+        }
+        List<Held> chunk = new java.util.ArrayList<>(List.of(first));
+        while (chunk.size() < deliveryBatch()) {
+            Held next = nextWaiting();
+            if (next == null) {
+                break;
+            }
+            if (next.subscription != first.subscription) {
+                sessions.keep(next); // of an earlier subscription: its own delivery
+                break;
+            }
+            chunk.add(next);
+        }
+        return chunk;
+    }
+
+    /** How many messages one delivery takes: 1, or deliveryBatchSize for a batch listener. */
+    int deliveryBatch() {
+        return batch ? spec.getDeliveryBatchSize() : 1;
+    }
+
+    boolean batch() {
+        return batch;
     }
 
     /** Makes held messages that were not delivered visible again at once, uncounted. */

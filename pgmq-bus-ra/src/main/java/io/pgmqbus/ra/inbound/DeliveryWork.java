@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra.inbound;
 
+import io.pgmqbus.api.BusBatchListener;
 import io.pgmqbus.api.BusMessage;
 import io.pgmqbus.api.BusMessageListener;
 import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.work.Work;
+import io.pgmqbus.ra.ConnectionSource;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
 import javax.sql.XAConnection;
 
 /**
@@ -20,19 +25,23 @@ import javax.sql.XAConnection;
  */
 final class DeliveryWork implements Work {
     static final Method ON_MESSAGE;
+    static final Method ON_MESSAGES;
 
     static {
         try {
             ON_MESSAGE = BusMessageListener.class.getMethod("onMessage", BusMessage.class);
+            ON_MESSAGES = BusBatchListener.class.getMethod("onMessages", List.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final Activation activation;
-    private final Held first;
+    private static final Logger LOG = Logger.getLogger(DeliveryWork.class.getName());
 
-    DeliveryWork(Activation activation, Held first) {
+    private final Activation activation;
+    private final List<Held> first;
+
+    DeliveryWork(Activation activation, List<Held> first) {
         this.activation = activation;
         this.first = first;
     }
@@ -40,12 +49,68 @@ final class DeliveryWork implements Work {
     @Override
     public void run() {
         try {
-            for (Held h = first; h != null; h = activation.nextWaiting()) {
-                deliver(h);
+            for (List<Held> held = first; !held.isEmpty(); held = activation.nextWaitingBatch()) {
+                if (activation.batch()) {
+                    deliverBatch(held);
+                } else {
+                    held.forEach(this::deliver);
+                }
             }
         } finally {
             activation.sessions().give();
         }
+    }
+
+    /**
+     * One call of {@code onMessages} with every message the bean wants (others are acknowledged
+     * unseen, exhausted ones dead-lettered), acknowledged together; when that fails, each message
+     * again on its own, so that only the one that fails alone is retried.
+     */
+    private void deliverBatch(List<Held> held) {
+        List<Held> wanted = new ArrayList<>();
+        for (Held h : held) {
+            try {
+                QueuedMessage m = h.message;
+                DeliveredMessage message = message(h);
+                if (!activation.wants(message.getHeader("channel"), message.getType())) {
+                    activation.leases().letGo(h);
+                    activation.settlement().acknowledge(h.subscription, m);
+                } else if (activation.settlement().deadLetterIfExhausted(h.subscription, m)) {
+                    activation.leases().letGo(h);
+                } else {
+                    wanted.add(h);
+                }
+            } catch (RuntimeException e) {
+                activation.leases().letGo(h);
+                activation.settlement().failed(h.subscription, h.message, e);
+            }
+        }
+        if (wanted.size() <= 1) {
+            wanted.forEach(this::deliver);
+            return;
+        }
+        Subscription s = wanted.get(0).subscription;
+        try {
+            List<BusMessage> messages = wanted.stream().map(h -> (BusMessage) message(h)).toList();
+            List<Long> ids = wanted.stream().map(h -> h.message.msgId()).toList();
+            boolean acknowledged = invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(messages),
+                    "acknowledging " + ids.size() + " messages of queue " + s.queueName(),
+                    c -> activation.context().backend().acknowledgeAll(c, s, ids));
+            wanted.forEach(activation.leases()::letGo);
+            if (!acknowledged) {
+                activation.settlement().acknowledgeAll(s, wanted.stream().map(h -> h.message).toList());
+            }
+        } catch (Throwable t) {
+            LOG.fine(() -> "pgmq-bus: a batch of " + wanted.size() + " messages of queue " + s.queueName()
+                    + " failed; delivering them one by one: " + t);
+            wanted.forEach(this::deliver);
+        }
+    }
+
+    private static DeliveredMessage message(Held h) {
+        QueuedMessage m = h.message;
+        return new DeliveredMessage(m.msgId(), h.subscription.channel(), m.message(), m.headers(), m.enqueuedAt(),
+                m.readCount());
     }
 
     private void deliver(Held h) {
@@ -55,8 +120,7 @@ final class DeliveryWork implements Work {
         Throwable failure = null;
         boolean acknowledged = false;
         try {
-            DeliveredMessage message = new DeliveredMessage(m.msgId(), s.channel(), m.message(), m.headers(),
-                    m.enqueuedAt(), m.readCount());
+            DeliveredMessage message = message(h);
             if (!activation.wants(message.getHeader("channel"), message.getType())) {
                 activation.leases().letGo(h);
                 settlement.acknowledge(s, m);
@@ -66,7 +130,11 @@ final class DeliveryWork implements Work {
                 activation.leases().letGo(h);
                 return;
             }
-            acknowledged = invoke(s, m, message);
+            acknowledged = activation.batch()
+                    ? invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(List.of(message)),
+                            acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()))
+                    : invoke(ON_MESSAGE, listener -> ((BusMessageListener) listener).onMessage(message),
+                            acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()));
         } catch (Throwable t) {
             failure = t;
         }
@@ -78,13 +146,18 @@ final class DeliveryWork implements Work {
         }
     }
 
+    private static String acknowledging(Subscription s, QueuedMessage m) {
+        return "acknowledging message " + m.msgId() + " of queue " + s.queueName();
+    }
+
     /**
-     * Calls the endpoint; for a transacted bean, acknowledges in its branch after {@code onMessage}.
+     * Calls the endpoint; for a transacted bean, acknowledges in its branch after the call.
      *
      * @return true when acknowledged (transacted and committed), false when the caller acknowledges
      * @throws Throwable whatever failed: the container, the bean, the acknowledgement, or the commit
      */
-    private boolean invoke(Subscription s, QueuedMessage m, DeliveredMessage message) throws Throwable {
+    private boolean invoke(Method method, java.util.function.Consumer<Object> call, String acknowledging,
+                           ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
         boolean transacted = activation.transacted();
         XAConnection xa = transacted ? activation.context().connections().borrow() : null;
         Throwable failure = null;
@@ -92,12 +165,11 @@ final class DeliveryWork implements Work {
             TrackingXAResource branch = transacted ? new TrackingXAResource(xa.getXAResource()) : null;
             MessageEndpoint endpoint = activation.factory().createEndpoint(branch);
             try {
-                endpoint.beforeDelivery(ON_MESSAGE);
+                endpoint.beforeDelivery(method);
                 try {
-                    ((BusMessageListener) endpoint).onMessage(message);
+                    call.accept(endpoint);
                     if (transacted) {
-                        branch.inLiveBranch("acknowledging message " + m.msgId() + " of queue " + s.queueName(),
-                                c -> activation.context().backend().acknowledge(c, s, m.msgId()), xa.getConnection());
+                        branch.inLiveBranch(acknowledging, acknowledge, xa.getConnection());
                     }
                 } catch (Throwable t) {
                     failure = t;

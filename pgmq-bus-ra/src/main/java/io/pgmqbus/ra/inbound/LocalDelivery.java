@@ -24,9 +24,13 @@ final class LocalDelivery implements Work {
         try {
             MessageEndpoint endpoint = activation.factory().createEndpoint(null);
             try {
-                endpoint.beforeDelivery(DeliveryWork.ON_MESSAGE);
+                endpoint.beforeDelivery(activation.batch() ? DeliveryWork.ON_MESSAGES : DeliveryWork.ON_MESSAGE);
                 try {
-                    ((BusMessageListener) endpoint).onMessage(message);
+                    if (activation.batch()) {
+                        ((io.pgmqbus.api.BusBatchListener) endpoint).onMessages(java.util.List.of(message));
+                    } else {
+                        ((BusMessageListener) endpoint).onMessage(message);
+                    }
                 } finally {
                     endpoint.afterDelivery();
                 }

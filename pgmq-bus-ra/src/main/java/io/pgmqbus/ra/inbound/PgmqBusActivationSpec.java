@@ -22,7 +22,7 @@ import java.util.Set;
  * subscription, and how messages are read and retried. {@link #validate()} names every bad property
  * at once, so a deployment fails with the whole list.
  */
-@Activation(messageListeners = BusMessageListener.class)
+@Activation(messageListeners = {BusMessageListener.class, io.pgmqbus.api.BusBatchListener.class})
 public class PgmqBusActivationSpec implements ActivationSpec {
     private ResourceAdapter resourceAdapter;
 
@@ -40,6 +40,10 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     private Integer maxPollSeconds = 5;
     @ConfigProperty(description = "Wait for NOTIFY wake-ups (true) or only poll every pollIntervalMs (false).", defaultValue = "true")
     private Boolean notifications = Boolean.TRUE;
+    @ConfigProperty(description = "For a BusBatchListener bean: most messages per onMessages call (one transaction, one acknowledgement).", defaultValue = "10")
+    private Integer deliveryBatchSize = 10;
+    @ConfigProperty(description = "For a BusBatchListener bean: longest wait in milliseconds for more messages when a read returned fewer than deliveryBatchSize; 0 = deliver what there is.", defaultValue = "0")
+    private Integer deliveryBatchWaitMs = 0;
     @ConfigProperty(description = "Most messages delivered concurrently to this endpoint.", defaultValue = "4")
     private Integer maxSessions = 4;
     @ConfigProperty(description = "Deliveries of one message before it goes to the dead-letter queue.", defaultValue = "5")
@@ -73,6 +77,13 @@ public class PgmqBusActivationSpec implements ActivationSpec {
         positive("maxSessions", maxSessions, bad, reasons);
         positive("maxDeliveries", maxDeliveries, bad, reasons);
         positive("maxDeliverySeconds", maxDeliverySeconds, bad, reasons);
+        positive("deliveryBatchSize", deliveryBatchSize, bad, reasons);
+        if (deliveryBatchSize != null && deliveryBatchSize > 1000) {
+            bad(bad, reasons, "deliveryBatchSize", "must be at most 1000, was " + deliveryBatchSize);
+        }
+        if (deliveryBatchWaitMs == null || deliveryBatchWaitMs < 0) {
+            bad(bad, reasons, "deliveryBatchWaitMs", "must be 0 or a positive number, was " + deliveryBatchWaitMs);
+        }
         positive("retryBackoffSeconds", retryBackoffSeconds, bad, reasons);
         positive("retryBackoffMaxSeconds", retryBackoffMaxSeconds, bad, reasons);
         if (batchSize != null && batchSize > 1000) {
@@ -169,6 +180,10 @@ public class PgmqBusActivationSpec implements ActivationSpec {
     public void setMaxPollSeconds(Integer maxPollSeconds) { this.maxPollSeconds = maxPollSeconds; }
     public Boolean getNotifications() { return notifications; }
     public void setNotifications(Boolean notifications) { this.notifications = notifications; }
+    public Integer getDeliveryBatchSize() { return deliveryBatchSize; }
+    public void setDeliveryBatchSize(Integer deliveryBatchSize) { this.deliveryBatchSize = deliveryBatchSize; }
+    public Integer getDeliveryBatchWaitMs() { return deliveryBatchWaitMs; }
+    public void setDeliveryBatchWaitMs(Integer deliveryBatchWaitMs) { this.deliveryBatchWaitMs = deliveryBatchWaitMs; }
     public Integer getMaxSessions() { return maxSessions; }
     public void setMaxSessions(Integer maxSessions) { this.maxSessions = maxSessions; }
     public Integer getMaxDeliveries() { return maxDeliveries; }

@@ -96,24 +96,27 @@ final class ReaderWork implements Work {
             return;
         }
         PgmqBusActivationSpec spec = activation.spec();
-        int wanted = spec.getBatchSize();
-        List<QueuedMessage> batch = activation.context().connections().withConnection(
-                c -> activation.context().backend().read(c, s, spec.getVisibilityTimeout(), wanted));
+        int per = activation.deliveryBatch();
+        int wanted = Math.max(spec.getBatchSize(), per);
+        List<QueuedMessage> batch = read(s, wanted);
         outage.succeeded();
+        if (activation.batch() && !batch.isEmpty() && batch.size() < per && spec.getDeliveryBatchWaitMs() > 0) {
+            batch = topUp(s, batch, per, spec.getDeliveryBatchWaitMs());
+        }
         List<Held> held = new ArrayList<>(batch.size());
         batch.forEach(m -> held.add(activation.leases().hold(s, m)));
-        for (int i = 0; i < held.size(); i++) {
-            Held h = held.get(i);
+        for (int i = 0; i < held.size(); i += per) {
+            List<Held> chunk = held.subList(i, Math.min(held.size(), i + per));
             if (stopping()) {
                 activation.handBack(held.subList(i, held.size()));
                 return;
             }
             if (!activation.sessions().tryTake()) {
-                activation.sessions().keep(h);
+                chunk.forEach(activation.sessions()::keep);
                 continue;
             }
             try {
-                activation.dispatch(h);
+                activation.dispatch(List.copyOf(chunk));
             } catch (WorkException e) {
                 activation.handBack(held.subList(i, held.size()));
                 throw e;
@@ -126,18 +129,36 @@ final class ReaderWork implements Work {
         }
     }
 
+    private List<QueuedMessage> read(Subscription s, int quantity) {
+        return activation.context().connections().withConnection(
+                c -> activation.context().backend().read(c, s, activation.spec().getVisibilityTimeout(), quantity));
+    }
+
+    /** For a batch listener: waits up to {@code waitMs} for more messages until {@code per} were read. */
+    private List<QueuedMessage> topUp(Subscription s, List<QueuedMessage> first, int per, long waitMs)
+            throws InterruptedException {
+        List<QueuedMessage> all = new ArrayList<>(first);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        for (long left = waitMs; all.size() < per && left > 0 && !stopping();
+             left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+            waiter.await(left);
+            all.addAll(read(s, per - all.size()));
+        }
+        return all;
+    }
+
     /** Gives the waiting messages to free sessions. */
     private void dispatchWaiting() throws WorkException {
         while (activation.sessions().hasWaiting() && activation.sessions().tryTake()) {
-            Held h = activation.nextWaiting();
-            if (h == null) {
+            List<Held> chunk = activation.nextWaitingBatch();
+            if (chunk.isEmpty()) {
                 activation.sessions().give();
                 return;
             }
             try {
-                activation.dispatch(h);
+                activation.dispatch(chunk);
             } catch (WorkException e) {
-                List<Held> back = new ArrayList<>(List.of(h));
+                List<Held> back = new ArrayList<>(chunk);
                 back.addAll(activation.sessions().takeWaiting());
                 activation.handBack(back);
                 throw e;

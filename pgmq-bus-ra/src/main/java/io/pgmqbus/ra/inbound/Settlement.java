@@ -57,6 +57,17 @@ final class Settlement {
         settle("acknowledge", s, m, c -> context.backend().acknowledge(c, s, m.msgId()));
     }
 
+    /** Acknowledges several messages of one subscription outside any transaction, in one statement. */
+    void acknowledgeAll(Subscription s, List<QueuedMessage> messages) {
+        try {
+            context.connections().withConnection(c -> context.backend().acknowledgeAll(c, s,
+                    messages.stream().map(QueuedMessage::msgId).toList()));
+        } catch (BusException e) {
+            LOG.warning("pgmq-bus: could not acknowledge " + messages.size() + " messages of queue " + s.queueName()
+                    + "; they come back after their visibility timeout: " + e.getMessage());
+        }
+    }
+
     /** A failed delivery: the message comes back after its back-off, or is dead-lettered after the last one. */
     void failed(Subscription s, QueuedMessage m, Throwable failure) {
         String error = DeliveryWork.describe(failure);

@@ -48,7 +48,15 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
         }
     }
 
+    /** What a batch bean does with the messages of one call; may throw. */
+    public interface BatchBehaviour {
+        void onMessages(List<BusMessage> messages, Delivery delivery);
+    }
+
     private static final AtomicLong XIDS = new AtomicLong();
+    /** For a batch bean: the size of every onMessages call, in order. */
+    public final List<Integer> batches = new CopyOnWriteArrayList<>();
+    private BatchBehaviour batchBehaviour;
 
     public final List<BusMessage> received = new CopyOnWriteArrayList<>();
     public final AtomicInteger before = new AtomicInteger();
@@ -67,9 +75,16 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
         this.behaviour = behaviour;
     }
 
+    /** A bean implementing BusBatchListener instead of BusMessageListener. */
+    public static RecordingEndpointFactory batch(String name, boolean transacted, BatchBehaviour behaviour) {
+        RecordingEndpointFactory f = new RecordingEndpointFactory(name, transacted, (m, d) -> { });
+        f.batchBehaviour = behaviour;
+        return f;
+    }
+
     @Override
     public MessageEndpoint createEndpoint(XAResource xa) {
-        return new Endpoint(xa);
+        return batchBehaviour != null ? new BatchEndpoint(xa) : new Endpoint(xa);
     }
 
     @Override
@@ -89,10 +104,33 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
 
     @Override
     public Class<?> getEndpointClass() {
-        return Endpoint.class;
+        return batchBehaviour != null ? BatchEndpoint.class : Endpoint.class;
     }
 
-    private final class Endpoint implements MessageEndpoint, BusMessageListener {
+    /** The same endpoint, listening to batches. */
+    private final class BatchEndpoint extends Endpoint implements io.pgmqbus.api.BusBatchListener {
+        BatchEndpoint(XAResource xa) {
+            super(xa);
+        }
+
+        @Override
+        public void onMessages(List<BusMessage> messages) {
+            int now = concurrent.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            try {
+                received.addAll(messages);
+                batches.add(messages.size());
+                batchBehaviour.onMessages(messages, delivery());
+            } catch (RuntimeException e) {
+                failed();
+                throw e;
+            } finally {
+                concurrent.decrementAndGet();
+            }
+        }
+    }
+
+    private class Endpoint implements MessageEndpoint, BusMessageListener {
         private final XAResource xa;
         private Xid xid;
         private Delivery delivery;
@@ -100,6 +138,14 @@ public final class RecordingEndpointFactory implements MessageEndpointFactory {
 
         Endpoint(XAResource xa) {
             this.xa = xa;
+        }
+
+        Delivery delivery() {
+            return delivery;
+        }
+
+        void failed() {
+            failed = true;
         }
 
         @Override
