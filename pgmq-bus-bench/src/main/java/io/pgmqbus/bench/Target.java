@@ -2,7 +2,7 @@
 package io.pgmqbus.bench;
 
 /**
- * Where a measurement publishes, and so which message-driven bean receives: five bus channels and
+ * Where a measurement publishes, and so which message-driven bean receives: seven bus channels and
  * three JMS queues, each with one bean of the listed configuration.
  */
 public enum Target {
@@ -14,6 +14,10 @@ public enum Target {
     BUS_ONE("bench.one", true),
     /** {@link BusFourSessionsListener}: maxSessions 4. */
     BUS_FOUR("bench.four", true),
+    /** {@link BusBatchOneSessionListener}: a BusBatchListener, maxSessions 1, 50 per call. */
+    BUS_BATCH_ONE("bench.batch.one", true),
+    /** {@link BusBatchFourSessionListener}: a BusBatchListener, maxSessions 4, 50 per call. */
+    BUS_BATCH_FOUR("bench.batch.four", true),
     /** {@link JmsLatencyListener}: Artemis queue, maxSession 4. */
     JMS_LATENCY(Destinations.LATENCY, false),
     /** {@link JmsOneSessionListener}: maxSession 1. */

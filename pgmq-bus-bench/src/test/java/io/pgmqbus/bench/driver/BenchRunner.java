@@ -138,6 +138,11 @@ public final class BenchRunner {
                     log("2/6 latency: " + t + " at " + o.rate() + " msg/s");
                     results.add(loaded(() -> latency(server, t, o.rate(), o.latencyWarmup(), o.latencyDuration())));
                 }
+                int fast = Integer.getInteger("bench.rate.high", 1000);
+                for (Target t : List.of(Target.BUS_NOTIFY, Target.JMS_LATENCY)) {
+                    log("2/6 latency: " + t + " at " + fast + " msg/s");
+                    results.add(loaded(() -> latency(server, t, fast, o.latencyWarmup(), o.latencyDuration())));
+                }
             }
             if (scenarios.contains("throughput")) {
                 // raw consumers poll every millisecond when the queue is empty; four of them on two
@@ -150,9 +155,9 @@ public final class BenchRunner {
                     Result ceiling = loaded(() -> raw.pipeline(pc[0], pc[1], warmup, duration));
                     results.add(ceiling);
                     bestRaw.merge(pc[0], ceiling.number("msgs_per_s"), Math::max);
-                    for (boolean bus : new boolean[] {true, false}) {
-                        log("3/6 throughput: " + (bus ? "bus " : "JMS ") + pc[0] + " x " + pc[1]);
-                        Result r = loaded(() -> throughput(server, bus, pc[0], pc[1], warmup, duration));
+                    for (String kind : pc[0] == 4 ? List.of("bus", "batch", "JMS") : List.of("bus", "JMS")) {
+                        log("3/6 throughput: " + kind + " " + pc[0] + " x " + pc[1]);
+                        Result r = loaded(() -> throughput(server, kind, pc[0], pc[1], warmup, duration));
                         r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / ceiling.number("msgs_per_s"), 2));
                         results.add(r);
                         measured.add(r);
@@ -173,20 +178,28 @@ public final class BenchRunner {
             case BUS_POLL -> "bus, notifications off (poll 100 ms)";
             default -> "JMS, Artemis in WildFly, persistent";
         };
-        Result result = new Result(target.bus() ? "2 latency" : "6 JMS latency", name).put("rate", rate);
+        Result result = new Result(target.bus() ? "2 latency" : "6 JMS latency", name + " (" + rate + " msg/s)")
+                .put("rate", rate);
         result.samplesMicros = longs(r.getJsonArray("latencyMicros"));
         return counts(result.latencies("latency_", result.samplesMicros)
                 .latencies("after_commit_", longs(r.getJsonArray("afterCommitMicros")))
                 .latencies("publish_commit_", longs(r.getJsonArray("publishMicros"))), r);
     }
 
-    private static Result throughput(WildFly server, boolean bus, int publishers, int sessions, double warmup,
+    /** One throughput measurement; {@code kind} is bus (per-message beans), batch (BusBatchListener) or JMS. */
+    private static Result throughput(WildFly server, String kind, int publishers, int sessions, double warmup,
             double duration) throws Exception {
-        Target target = sessions == 1 ? (bus ? Target.BUS_ONE : Target.JMS_ONE) : (bus ? Target.BUS_FOUR : Target.JMS_FOUR);
+        boolean bus = !kind.equals("JMS");
+        Target target = switch (kind) {
+            case "batch" -> sessions == 1 ? Target.BUS_BATCH_ONE : Target.BUS_BATCH_FOUR;
+            case "bus" -> sessions == 1 ? Target.BUS_ONE : Target.BUS_FOUR;
+            default -> sessions == 1 ? Target.JMS_ONE : Target.JMS_FOUR;
+        };
         JsonObject r = server.post("throughput?target=" + target + "&publishers=" + publishers + "&warmup=" + warmup
                 + "&duration=" + duration);
         double seconds = r.getJsonNumber("windowSeconds").doubleValue();
-        Result result = new Result(bus ? "3 throughput" : "6 JMS thrput", (bus ? "bus, " : "JMS, ") + publishers
+        Result result = new Result(bus ? "3 throughput" : "6 JMS thrput", (kind.equals("batch") ? "bus batch listener, "
+                : bus ? "bus, " : "JMS, ") + publishers
                 + " publisher" + (publishers > 1 ? "s" : "") + " x " + sessions + " session" + (sessions > 1 ? "s" : ""))
                 .put("producers", publishers).put("consumers", sessions)
                 .put("msgs_per_s", Result.round(r.getJsonNumber("acknowledgedInWindow").longValue() / seconds, 1))
