@@ -71,6 +71,25 @@ UPDATE pgmq_bus.subscription s
    AND s.queue_name ~ '^bus_[0-9a-f]{32}$'
    AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = s.node);
 
+-- Owned queues of the first version notified their queue name: each gets its token now (a reader of
+-- the first version then polls until it is redeployed, rather than every role learning its queue).
+DO $$
+DECLARE
+    v_queue text;
+    v_token text;
+BEGIN
+    FOR v_queue IN SELECT s.queue_name FROM pgmq_bus.subscription s
+                    WHERE s.owner IS NOT NULL AND s.wake_token IS NULL ORDER BY 1
+    LOOP
+        v_token := 'w' || pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '');
+        UPDATE pgmq_bus.subscription s SET wake_token = v_token WHERE s.queue_name = v_queue;
+        IF pgmq_bus._queue_exists(v_queue) THEN
+            PERFORM pgmq_bus.enable_notify(v_queue, v_token);
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- The registered subscription of (p_queue, p_channel) owned by the calling login role, or error
 -- 42501 (the same for a queue that does not exist, of another channel, or of another role).
 CREATE OR REPLACE FUNCTION pgmq_bus.require_member(p_queue text, p_channel text)

@@ -93,4 +93,20 @@ class BatchDeliveryTest {
                 + " AND headers->'x-dead-letter'->>'error' LIKE '%cannot take the poison%'"));
         assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()));
     }
+
+    @org.junit.jupiter.api.Test
+    void aBatchWaitsUpToDeliveryBatchWaitMsToFill() throws Exception {
+        String channel = channel("batch_wait");
+        RecordingEndpointFactory mdb = RecordingEndpointFactory.batch("batch-mdb", true, (messages, d) -> { });
+        bus.ra.endpointActivation(mdb, bus.spec(channel, s -> {
+            s.setDeliveryBatchSize(5);
+            s.setDeliveryBatchWaitMs(3000);
+            s.setMaxSessions(1);
+        }));
+        for (String payload : payloads(5, null)) {
+            bus.publish(channel, payload); // five transactions, one after the other
+        }
+        Await.until(WAIT, "all five delivered", () -> mdb.received.size(), n -> n == 5);
+        assertEquals(List.of(5), mdb.batches, "one call with all five, not the first alone");
+    }
 }

@@ -98,13 +98,11 @@ final class ReaderWork implements Work {
         PgmqBusActivationSpec spec = activation.spec();
         int per = activation.deliveryBatch();
         int wanted = Math.max(spec.getBatchSize(), per);
-        List<QueuedMessage> batch = read(s, wanted);
+        List<Held> held = read(s, wanted);
         outage.succeeded();
-        if (activation.batch() && !batch.isEmpty() && batch.size() < per && spec.getDeliveryBatchWaitMs() > 0) {
-            batch = topUp(s, batch, per, spec.getDeliveryBatchWaitMs());
+        if (activation.batch() && !held.isEmpty() && held.size() < per && spec.getDeliveryBatchWaitMs() > 0) {
+            topUp(s, held, per, spec.getDeliveryBatchWaitMs());
         }
-        List<Held> held = new ArrayList<>(batch.size());
-        batch.forEach(m -> held.add(activation.leases().hold(s, m)));
         for (int i = 0; i < held.size(); i += per) {
             List<Held> chunk = held.subList(i, Math.min(held.size(), i + per));
             if (stopping()) {
@@ -124,27 +122,33 @@ final class ReaderWork implements Work {
         }
         // with messages kept, the next round starts as soon as a session is free (it may have
         // freed up between the last tryTake and the keep, without seeing the message)
-        if (batch.size() < wanted && !activation.sessions().hasWaiting()) {
+        if (held.size() < wanted && !activation.sessions().hasWaiting()) {
             waiter.await(Math.min(waitMillis(), Math.max(1, activation.leases().millisUntilDue())));
         }
     }
 
-    private List<QueuedMessage> read(Subscription s, int quantity) {
-        return activation.context().connections().withConnection(
+    /** Reads up to {@code quantity} messages and holds them (their leases kept from now on). */
+    private List<Held> read(Subscription s, int quantity) {
+        List<QueuedMessage> read = activation.context().connections().withConnection(
                 c -> activation.context().backend().read(c, s, activation.spec().getVisibilityTimeout(), quantity));
+        List<Held> held = new ArrayList<>(read.size());
+        read.forEach(m -> held.add(activation.leases().hold(s, m)));
+        return held;
     }
 
-    /** For a batch listener: waits up to {@code waitMs} for more messages until {@code per} were read. */
-    private List<QueuedMessage> topUp(Subscription s, List<QueuedMessage> first, int per, long waitMs)
-            throws InterruptedException {
-        List<QueuedMessage> all = new ArrayList<>(first);
+    /** For a batch listener: waits up to {@code waitMs} for more messages, adding them to {@code held}, until {@code per}. */
+    private void topUp(Subscription s, List<Held> held, int per, long waitMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        for (long left = waitMs; all.size() < per && left > 0 && !stopping();
+        for (long left = waitMs; held.size() < per && left > 0 && !stopping();
              left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
             waiter.await(left);
-            all.addAll(read(s, per - all.size()));
+            try {
+                held.addAll(read(s, per - held.size()));
+            } catch (BusException e) {
+                activation.handBack(held); // what was read is not lost to the failure
+                throw e;
+            }
         }
-        return all;
     }
 
     /** Gives the waiting messages to free sessions. */
