@@ -3,6 +3,8 @@ package io.pgmqbus.ra;
 
 import static io.pgmqbus.ra.AdapterFixture.channel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.FaultyProxy;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
@@ -35,6 +37,10 @@ class ListenerFaultsTest {
             }), false, (m, d) -> { });
             bus.publish(channel, "{\"n\": 1}");
             Await.until(WAIT, "the first message, woken", () -> mdb.received.size(), n -> n == 1);
+            // a healthy connection answers every ping: it lives through several heartbeats
+            long firstAnswered = System.nanoTime();
+            Await.until(WAIT, "three heartbeats", () -> System.nanoTime() - firstAnswered > 3_500_000_000L, t -> t);
+            assertEquals(1, bus.ra.wakeUps().connects(), "the healthy LISTEN connection was kept");
 
             proxy.stall(listen);
             bus.publish(channel, "{\"n\": 2}");

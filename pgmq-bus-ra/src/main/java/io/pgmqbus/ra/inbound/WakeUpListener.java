@@ -35,6 +35,7 @@ public final class WakeUpListener implements Work {
     private volatile boolean listening;
     /** The liveness ping sent and not yet heard back, or null. */
     private final AtomicReference<String> outstanding = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
     public WakeUpListener(ConnectionSource connections) {
         this.connections = connections;
@@ -57,6 +58,11 @@ public final class WakeUpListener implements Work {
         return waiters.containsKey(queue);
     }
 
+    /** How many times a LISTEN connection was set up (1 while the first one lives). */
+    public int connects() {
+        return connects.get();
+    }
+
     /** True while the LISTEN connection is up, so that notifications arrive. */
     public boolean listening() {
         return listening;
@@ -69,13 +75,17 @@ public final class WakeUpListener implements Work {
                 try (Connection c = connections.openListening()) {
                     current = c;
                     Notifications.listen(c);
+                    connects.incrementAndGet();
                     listening = true;
                     outage.succeeded();
                     waiters.values().forEach(set -> set.forEach(Waiter::wake)); // anything sent while we were not listening
                     while (stopped.getCount() > 0) {
                         for (Notifications.Notification n : Notifications.await(c)) {
                             if (n.ping()) {
-                                outstanding.compareAndSet(n.payload(), null);
+                                String expected = outstanding.get();
+                                if (expected != null && expected.equals(n.payload())) {
+                                    outstanding.compareAndSet(expected, null);
+                                }
                             } else {
                                 waiters.getOrDefault(n.payload(), Set.of()).forEach(Waiter::wake);
                             }
