@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 final class IdleCost {
     static final List<String> STOPPED = List.of("BusNotifyListener", "BusPollListener", "BusOneSessionListener",
-            "BusFourSessionsListener");
+            "BusFourSessionsListener", "BusBatchOneSessionListener", "BusBatchFourSessionListener");
 
     private final Clients.Connector observer;
     private final String database;
@@ -82,7 +82,8 @@ final class IdleCost {
                             long calls = rs.getLong(1);
                             String query = rs.getString(2);
                             total += calls;
-                            if (query.toLowerCase(Locale.ROOT).contains("read(")) {
+                            String q = query.toLowerCase(Locale.ROOT);
+                            if (q.contains("read(") || q.startsWith("with picked as")) { // pgmq.read, or the direct backend's own read
                                 reads += calls;
                             }
                             detail.add(calls + " x " + (query.length() > 90 ? query.substring(0, 90) + "..." : query));
