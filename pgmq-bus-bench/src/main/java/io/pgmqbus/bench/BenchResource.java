@@ -6,6 +6,7 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -109,6 +110,31 @@ public class BenchResource {
         }
         if (!run.awaitDrained(DRAIN_MILLIS)) {
             LOG.log(Level.WARNING, "{0}: not every message was acknowledged within {1} ms", new Object[] {run.id(), DRAIN_MILLIS});
+        }
+        return run.result();
+    }
+
+    /**
+     * A backlog for a drain measurement: {@code count} messages to {@code target}, published in
+     * transactions of 500 while the driver has stopped the bean's delivery.
+     */
+    @POST
+    @Path("preload")
+    public JsonObject preload(@QueryParam("target") Target target, @QueryParam("count") int count) throws Exception {
+        Run run = start(target, System.nanoTime(), 0, 3600);
+        for (int from = 0; from < count; from += 500) {
+            publisher.preload(target, run, from, Math.min(500, count - from));
+        }
+        return Json.createObjectBuilder().add("run", run.id()).add("published", count).build();
+    }
+
+    /** Waits until the current run's messages are all acknowledged (the driver started delivery); its result. */
+    @POST
+    @Path("drained")
+    public JsonObject drained() throws Exception {
+        Run run = recorder.current();
+        if (!run.awaitDrained(DRAIN_MILLIS)) {
+            LOG.log(Level.WARNING, "{0}: the backlog was not drained in time", run.id());
         }
         return run.result();
     }

@@ -9,6 +9,7 @@ import org.jboss.ejb3.annotation.ResourceAdapter;
 /** Throughput with four sessions. */
 @MessageDriven(messageListenerInterface = BusMessageListener.class, activationConfig = {
         @ActivationConfigProperty(propertyName = "channel", propertyValue = "bench.four"),
+        @ActivationConfigProperty(propertyName = "subscription", propertyValue = "bench"),
         @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "4"),
 })
 @ResourceAdapter("#pgmq-bus-ra.rar")

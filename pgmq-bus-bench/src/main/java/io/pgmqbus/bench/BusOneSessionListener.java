@@ -9,6 +9,7 @@ import org.jboss.ejb3.annotation.ResourceAdapter;
 /** Throughput with one session. */
 @MessageDriven(messageListenerInterface = BusMessageListener.class, activationConfig = {
         @ActivationConfigProperty(propertyName = "channel", propertyValue = "bench.one"),
+        @ActivationConfigProperty(propertyName = "subscription", propertyValue = "bench"),
         @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "1"),
 })
 @ResourceAdapter("#pgmq-bus-ra.rar")

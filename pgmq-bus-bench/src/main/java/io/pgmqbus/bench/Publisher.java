@@ -76,6 +76,40 @@ public class Publisher {
         run.published(seq, begin, System.nanoTime());
     }
 
+    /**
+     * Publishes messages {@code from} to {@code from + count - 1} of {@code run} in one transaction
+     * (one publishBatch on the bus; one send each over JMS): a backlog for a drain measurement.
+     */
+    public void preload(Target target, Run run, long from, int count) throws Exception {
+        long begin = System.nanoTime();
+        transaction.begin();
+        try {
+            if (target.bus()) {
+                java.util.List<String> payloads = new java.util.ArrayList<>(count);
+                for (long seq = from; seq < from + count; seq++) {
+                    payloads.add(Payload.of(run.id(), seq));
+                }
+                try (BusConnection c = bus.getConnection()) {
+                    c.publishBatch(target.address(), payloads);
+                }
+            } else {
+                try (JMSContext c = jms.createContext()) {
+                    for (long seq = from; seq < from + count; seq++) {
+                        c.createProducer().send(queue(target), Payload.of(run.id(), seq));
+                    }
+                }
+            }
+            transaction.commit();
+        } catch (Exception | Error e) {
+            rollback();
+            throw e;
+        }
+        long end = System.nanoTime();
+        for (long seq = from; seq < from + count; seq++) {
+            run.published(seq, begin, end);
+        }
+    }
+
     private void rollback() throws SystemException {
         int status = transaction.getStatus();
         if (status != Status.STATUS_NO_TRANSACTION && status != Status.STATUS_COMMITTED

@@ -18,6 +18,11 @@ public class Recorder {
 
     private volatile Run current;
 
+    /** The run being measured. */
+    public Run current() {
+        return current;
+    }
+
     public Run start(String id, long windowStart, long windowEnd) {
         Run run = new Run(id, windowStart, windowEnd);
         current = run;

@@ -92,8 +92,14 @@ public final class Run {
         backlog.release();
     }
 
+    private volatile long firstArrival = Long.MAX_VALUE;
+    private volatile long lastAcknowledged;
+
     /** A bean's onMessage was entered at {@code nanos} for message {@code seq}. */
     void arrived(long seq, long nanos) {
+        synchronized (this) {
+            firstArrival = Math.min(firstArrival, nanos);
+        }
         if (!arrived.add(seq)) {
             redelivered.incrementAndGet();
             return;
@@ -105,6 +111,9 @@ public final class Run {
     void acknowledged(long seq, long nanos) {
         if (acknowledged.add(seq)) {
             backlog.release();
+            synchronized (this) {
+                lastAcknowledged = Math.max(lastAcknowledged, nanos);
+            }
             if (inWindow(nanos)) {
                 acknowledgedInWindow.incrementAndGet();
             }
@@ -140,6 +149,7 @@ public final class Run {
                 .add("acknowledgedInWindow", acknowledgedInWindow.get())
                 .add("lost", Math.max(0, published.get() - acknowledged.size()))
                 .add("redelivered", redelivered.get())
+                .add("drainSeconds", lastAcknowledged > firstArrival ? (lastAcknowledged - firstArrival) / 1e9 : 0.0)
                 .add("latencyMicros", latencies(commitStarted))
                 .add("afterCommitMicros", latencies(commitReturned))
                 .add("publishMicros", micros(publishTimes, publishCount))

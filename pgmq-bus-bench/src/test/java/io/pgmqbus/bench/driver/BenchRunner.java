@@ -45,7 +45,7 @@ public final class BenchRunner {
     record Options(Set<String> scenarios, double warmup, double duration, double latencyWarmup,
             double latencyDuration, int rate, double idle) {
         static Options fromSystemProperties() {
-            return new Options(Set.of(System.getProperty("bench.scenarios", "idle,raw,fanout,latency,throughput")
+            return new Options(Set.of(System.getProperty("bench.scenarios", "idle,raw,fanout,latency,throughput,drain")
                     .replace(" ", "").split(",")),
                     seconds("bench.warmup", "3"), seconds("bench.duration", "10"),
                     seconds("bench.latency.warmup", "5"), seconds("bench.latency.duration", "20"),
@@ -144,6 +144,23 @@ public final class BenchRunner {
                     results.add(loaded(() -> latency(server, t, fast, o.latencyWarmup(), o.latencyDuration())));
                 }
             }
+            if (scenarios.contains("drain")) {
+                int count = Integer.getInteger("bench.drain", 20_000);
+                Map<Integer, Double> rawDrain = new java.util.HashMap<>();
+                for (int consumers : new int[] {1, 4}) {
+                    log("7 drain: raw, " + consumers + " consumers, " + count + " messages");
+                    Result r = loaded(() -> raw.drain(consumers, count));
+                    rawDrain.put(consumers, r.number("msgs_per_s"));
+                    results.add(r);
+                }
+                for (Target t : List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR,
+                        Target.JMS_ONE, Target.JMS_FOUR)) {
+                    log("7 drain: " + t + ", " + count + " messages");
+                    Result r = loaded(() -> drain(server, t, count));
+                    r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / rawDrain.get((int) r.number("consumers")), 2));
+                    results.add(r);
+                }
+            }
             if (scenarios.contains("throughput")) {
                 // raw consumers poll every millisecond when the queue is empty; four of them on two
                 // cores can lower the ceiling, so each result is also compared with the best raw
@@ -204,6 +221,30 @@ public final class BenchRunner {
                 .put("producers", publishers).put("consumers", sessions)
                 .put("msgs_per_s", Result.round(r.getJsonNumber("acknowledgedInWindow").longValue() / seconds, 1))
                 .put("published_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1));
+        return counts(result, r);
+    }
+
+    /** The bean of {@code t}, stopped while {@code count} messages are published, then drains them. */
+    private static Result drain(WildFly server, Target t, int count) throws Exception {
+        String bean = switch (t) {
+            case BUS_ONE -> "BusOneSessionListener";
+            case BUS_FOUR -> "BusFourSessionsListener";
+            case BUS_BATCH_ONE -> "BusBatchOneSessionListener";
+            case BUS_BATCH_FOUR -> "BusBatchFourSessionListener";
+            case JMS_ONE -> "JmsOneSessionListener";
+            case JMS_FOUR -> "JmsFourSessionsListener";
+            default -> throw new IllegalArgumentException(t.name());
+        };
+        server.cli(List.of(WildFly.bean(bean) + ":stop-delivery"));
+        server.post("preload?target=" + t + "&count=" + count);
+        server.cli(List.of(WildFly.bean(bean) + ":start-delivery"));
+        JsonObject r = server.post("drained");
+        int consumers = t == Target.BUS_ONE || t == Target.BUS_BATCH_ONE || t == Target.JMS_ONE ? 1 : 4;
+        double seconds = r.getJsonNumber("drainSeconds").doubleValue();
+        Result result = new Result(t.bus() ? "7 drain" : "7 JMS drain", (t.bus() ? (t.name().contains("BATCH")
+                ? "bus batch listener, " : "bus, ") : "JMS, ") + count + " backlog, " + consumers + " session"
+                + (consumers > 1 ? "s" : "")).put("consumers", consumers)
+                .put("msgs_per_s", Result.round(seconds > 0 ? r.getJsonNumber("acknowledged").longValue() / seconds : 0, 1));
         return counts(result, r);
     }
 

@@ -75,6 +75,72 @@ final class RawPgmq {
                 .put("sent_per_s", Result.round(sentInWindow.get() / w.seconds(), 1));
     }
 
+    /**
+     * Consumption alone: {@code count} messages sent beforehand (send_batch), then {@code consumers}
+     * clients read 10 and delete them until the queue is empty.
+     */
+    Result drain(int consumers, int count) throws Exception {
+        reset();
+        try (Connection c = db.open(); PreparedStatement send = c.prepareStatement(
+                "SELECT count(*) FROM pgmq.send_batch('" + QUEUE + "', ?::jsonb[])")) {
+            for (int from = 0; from < count; from += 500) {
+                List<String> batch = new ArrayList<>();
+                for (int seq = from; seq < Math.min(count, from + 500); seq++) {
+                    batch.add(Payload.of("raw", seq));
+                }
+                send.setArray(1, c.createArrayOf("text", batch.toArray()));
+                send.execute();
+            }
+        }
+        AtomicLong consumed = new AtomicLong();
+        Window forever = Window.after(0, 600);
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int k = 0; k < consumers; k++) {
+            Thread t = new Thread(() -> {
+                try (Connection c = db.open()) {
+                    consumeUntil(c, consumed, count, forever);
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join(600_000);
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result("1 raw PGMQ", "drain " + count + ", read 10/delete, " + consumers + " consumer"
+                + (consumers > 1 ? "s" : "")).put("consumers", consumers)
+                .put("msgs_per_s", Result.round(count / seconds, 1));
+    }
+
+    private static void consumeUntil(Connection c, AtomicLong consumed, int count, Window w) throws Exception {
+        try (PreparedStatement read = c.prepareStatement("SELECT msg_id FROM pgmq.read('" + QUEUE + "', 30, 10)");
+             PreparedStatement delete = c.prepareStatement("SELECT pgmq.delete('" + QUEUE + "', ?::bigint[])")) {
+            while (consumed.get() < count && !w.over()) {
+                List<Long> ids = new ArrayList<>(10);
+                try (ResultSet rs = read.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                if (ids.isEmpty()) {
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                delete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                delete.execute();
+                consumed.addAndGet(ids.size());
+            }
+        }
+    }
+
     /** Sends until the window closes; returns the send latencies (µs) of the window. */
     private static long[] produce(Connection c, Window w, AtomicLong sentInWindow, AtomicLong sentTotal,
             AtomicLong consumedTotal) throws Exception {
