@@ -162,4 +162,21 @@ class ExampleOnServerIT {
         assertEquals(1, got.size());
         assertEquals(null, got.get(0).type(), "a plain send has no headers");
     }
+
+    @Test
+    void aBatchListenerBeanGetsSeveralMessagesPerCall() throws Exception {
+        String marker = marker();
+        List<String> payloads = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            payloads.add("{\"marker\": \"" + marker + "\", \"i\": " + i + "}");
+        }
+        try (BusConnection c = bus.getConnection()) {
+            c.publishBatch("batch.it", payloads);
+        }
+        List<Receipt> got = receipts.await(r -> r.bean().startsWith("batch-of-") && r.payload().contains(marker), 12, WAIT_MS);
+        assertEquals(12, got.size(), "every message, once");
+        assertEquals(12, got.stream().map(Receipt::payload).distinct().count());
+        assertTrue(got.stream().anyMatch(r -> !r.bean().equals("batch-of-1")), "several messages per call: "
+                + got.stream().map(Receipt::bean).distinct().toList());
+    }
 }
