@@ -17,25 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A BusBatchListener bean: several messages per call, one transaction and one acknowledgement each. */
-class BatchDeliveryTest {
+class BatchDeliveryTest extends AdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private AdapterFixture bus;
-
-    @BeforeEach
-    void start() throws Exception {
-        bus = new AdapterFixture("direct");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        bus.close();
-    }
 
     private static List<String> payloads(int n, String poison) {
         List<String> payloads = new ArrayList<>();

@@ -19,24 +19,11 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the reader does when its container gets in the way: refused work, an interrupt. */
-class ReaderFaultsTest {
+class ReaderFaultsTest extends AdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private AdapterFixture bus;
-
-    @BeforeEach
-    void start() throws Exception {
-        bus = new AdapterFixture("direct");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        bus.close();
-    }
 
     @Test
     void aRefusedDeliveryWorkHandsTheRestOfTheBatchBackAtOnce() throws Exception {

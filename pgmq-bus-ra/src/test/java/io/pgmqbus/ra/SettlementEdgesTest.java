@@ -12,41 +12,21 @@ import io.pgmqbus.ra.backend.QueueNames;
 import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
-import io.pgmqbus.testdb.TestDatabase;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Only real deliveries count toward maxDeliveries, every failure ends settled, and a delivery keeps
  * its message's lease: the edges of at-least-once, on the real database with fake JCA contracts.
  */
-class SettlementEdgesTest {
+class SettlementEdgesTest extends AdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private AdapterFixture bus;
-    private Connection db;
-
-    @BeforeEach
-    void start() throws Exception {
-        bus = new AdapterFixture("direct");
-        db = TestDatabase.get().connect();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        db.close();
-        bus.close();
-    }
-
 
     private long rows(String queue) throws Exception {
         return count("SELECT count(*) FROM pgmq.list_queues() WHERE queue_name = '" + queue + "'") == 0

@@ -12,40 +12,22 @@ import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
 import io.pgmqbus.ra.inbound.PgmqBusActivationSpec;
-import io.pgmqbus.testdb.TestDatabase;
 import jakarta.resource.ResourceException;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** Activations that share a durable subscription: one filter for all of them, wake-ups for each. */
-class SubscriptionSharingTest {
+class SubscriptionSharingTest extends AdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private AdapterFixture bus;
-
-    @BeforeEach
-    void start() throws Exception {
-        bus = new AdapterFixture("direct");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        bus.close();
-    }
-
 
     @ParameterizedTest
     @ValueSource(strings = {"direct", "isolated"})
     void aDurableSubscriptionsFilterIsAppliedWhenPublishing(String backend) throws Exception {
-        bus.close();
-        bus = new AdapterFixture(backend);
+        useBackend(backend);
         String channel = channel("typed");
         RecordingEndpointFactory mdb = bus.activate(bus.spec(channel, s -> {
             s.setSubscription("paid-only");

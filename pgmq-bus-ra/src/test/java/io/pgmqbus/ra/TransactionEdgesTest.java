@@ -17,8 +17,6 @@ import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.Notified;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
 import io.pgmqbus.ra.fake.TestXid;
-import io.pgmqbus.testdb.TestDatabase;
-import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
@@ -27,31 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Acknowledgements and publishes belong to their transaction: after a transaction manager rolled a
  * branch back from another thread (a timeout), nothing commits on its own.
  */
-class TransactionEdgesTest {
+class TransactionEdgesTest extends AdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private AdapterFixture bus;
-    private Connection db;
-
-    @BeforeEach
-    void start() throws Exception {
-        bus = new AdapterFixture("direct");
-        db = TestDatabase.get().connect();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        db.close();
-        bus.close();
-    }
-
 
     /** Ends and rolls the branch back from another thread, as a transaction reaper does. */
     private static void reap(XAResource xa, Xid xid) throws InterruptedException {

@@ -12,7 +12,6 @@ import io.pgmqbus.ra.fake.Notified;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

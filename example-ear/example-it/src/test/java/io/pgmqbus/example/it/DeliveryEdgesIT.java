@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.api.BusConnectionFactory;
@@ -13,12 +12,10 @@ import io.pgmqbus.example.Receipt;
 import io.pgmqbus.example.Receipts;
 import io.pgmqbus.example.it.edges.Observations;
 import io.pgmqbus.example.it.edges.PublishWatcher;
-import io.pgmqbus.example.it.edges.SharedWakeListener;
 import io.pgmqbus.example.it.edges.SlowPublisher;
 import io.pgmqbus.example.it.edges.TimeoutAckListener;
 import io.pgmqbus.example.it.edges.TypedOneListener;
 import io.pgmqbus.example.it.edges.clash.TypedTwoListener;
-import io.pgmqbus.example.it.edges.twin.SharedWakeTwinListener;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
@@ -57,17 +54,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 class DeliveryEdgesIT {
-    private static final String TWIN = "edges-twin";
     private static final String CLASH = "edges-clash";
 
     @Deployment
     static EnterpriseArchive deployment() {
         return Deployments.exampleWithEdges(DeliveryEdgesIT.class, Deployments.class);
-    }
-
-    @Deployment(name = TWIN, managed = false, testable = false)
-    static EnterpriseArchive twin() {
-        return Deployments.joiningTheExample(TWIN + ".ear", SharedWakeTwinListener.class);
     }
 
     @Deployment(name = CLASH, managed = false, testable = false)
@@ -90,7 +81,7 @@ class DeliveryEdgesIT {
     @Resource(lookup = "java:app/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
-    private static String marker() {
+    static String marker() {
         return UUID.randomUUID().toString();
     }
 
@@ -112,7 +103,7 @@ class DeliveryEdgesIT {
     }
 
     /** The queue of a subscription: the durable one of that name, or the channel's only ephemeral one. */
-    private static String queueOf(String channel, String subscription) throws SQLException {
+    static String queueOf(String channel, String subscription) throws SQLException {
         String queue = subscription == null
                 ? single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND kind = 'ephemeral'", channel)
                 : single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND subscription_name = ?",
@@ -127,7 +118,7 @@ class DeliveryEdgesIT {
     }
 
     /** Waits up to {@code millis} until the message is acknowledged (archived, off the queue); returns whether it was. */
-    private static boolean awaitAcknowledged(String queue, String key, String value, long millis) throws Exception {
+    static boolean awaitAcknowledged(String queue, String key, String value, long millis) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMillis(millis).toNanos();
         while (!(rows("a_" + queue, key, value) == 1 && rows("q_" + queue, key, value) == 0)) {
             if (System.nanoTime() > deadline) {
@@ -139,7 +130,7 @@ class DeliveryEdgesIT {
     }
 
     /** Publishes as any PGMQ client can (the bus's SQL API), from the test JVM. */
-    private static void publishBySql(String channel, String json) throws SQLException {
+    static void publishBySql(String channel, String json) throws SQLException {
         single("SELECT count(*) FROM pgmq_bus.publish(?, ?::jsonb)", channel, json);
     }
 
@@ -159,17 +150,6 @@ class DeliveryEdgesIT {
         Object before = server.getAttribute(transactions, "defaultTimeout");
         server.setAttribute(transactions, new Attribute("defaultTimeout", seconds));
         return () -> server.setAttribute(transactions, new Attribute("defaultTimeout", before));
-    }
-
-    /**
-     * Two deployments share one adapter only on WildFly: a Payara application cannot see another's
-     * classes, and the adapter is the example EAR's (its API classes are that EAR's).
-     */
-    private static void assumeOneAdapterForTwoDeployments() {
-        assumeFalse("payara".equals(System.getProperty("arquillian.launch")),
-                "Payara: the twin must be a second activation in the example EAR's adapter instance (a wake-up"
-                        + " reaches the activations of one adapter), and a Payara application cannot bind to another"
-                        + " application's adapter: it cannot see that EAR's API classes (io.pgmqbus.api in its lib/)");
     }
 
     /** What the server's log gained since {@code mark} (all of it if the log was rotated meanwhile). */
@@ -243,34 +223,6 @@ class DeliveryEdgesIT {
                 () -> assertEquals(List.of(), delivered, "nothing delivered to the durable subscriber: " + what),
                 () -> assertEquals(0, queued + archived, "nothing stored in queue " + queue + " (" + queued
                         + " queued, " + archived + " archived): " + what));
-    }
-
-    /**
-     * Two activations of one durable subscription in one adapter (the example EAR's bean and a twin
-     * in another deployment); the twin is undeployed; a message published then must wake the
-     * remaining one: it is taken within 20 s, where without a wake-up it would only be found at
-     * the next poll, up to 60 s later ({@code maxPollSeconds} 60).
-     */
-    @Test
-    @RunAsClient
-    void undeployingOneOfTwoActivationsOfADurableSubscriptionKeepsTheOtherWoken() throws Exception {
-        assumeOneAdapterForTwoDeployments();
-        String queue = queueOf(SharedWakeListener.CHANNEL, SharedWakeListener.SUBSCRIPTION);
-        // a message taken now restarts the remaining reader's 60 s wait: its next poll is well after the check below
-        String primer = marker();
-        publishBySql(SharedWakeListener.CHANNEL, "{\"primer\": \"" + primer + "\"}");
-        assertTrue(awaitAcknowledged(queue, "primer", primer, 20_000), "the primer was taken by the only activation");
-
-        deployer.deploy(TWIN);
-        deployer.undeploy(TWIN);
-
-        String m = marker();
-        long published = System.nanoTime();
-        publishBySql(SharedWakeListener.CHANNEL, "{\"shared\": \"" + m + "\"}");
-        boolean taken = awaitAcknowledged(queue, "shared", m, 20_000);
-        long millis = (System.nanoTime() - published) / 1_000_000;
-        assertTrue(taken, "published after the twin's undeploy, not taken by the remaining activation within " + millis
-                + " ms: it was not woken (its fallback poll is every " + SharedWakeListener.MAX_POLL_SECONDS + " s)");
     }
 
     /**
