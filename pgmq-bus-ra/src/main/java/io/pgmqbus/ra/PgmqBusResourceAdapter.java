@@ -77,6 +77,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
     private transient Heartbeat heartbeat;
+    /** The connections handed to the container for XA recovery (closed by the next call, and at stop). */
+    private final transient List<XAConnection> recovery = new ArrayList<>();
     private transient jakarta.transaction.TransactionSynchronizationRegistry transactions;
     private transient InboundContext inbound;
     private transient Map<ActivationKey, Activation> activations;
@@ -140,6 +142,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(java.util.logging.Level.WARNING, "pgmq-bus: stopping did not finish cleanly", e);
         } finally {
+            closeRecoveryConnections();
             connections.close();
         }
         LOG.info("pgmq-bus stopped");
@@ -175,9 +178,38 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         }
     }
 
+    /**
+     * For the container's crash recovery: an XA resource on a connection of its own, so that the
+     * recovery manager can list the delivery branches left prepared in doubt (pgjdbc's recover
+     * reads pg_prepared_xacts) and commit or roll them back. The connections of an earlier call are
+     * closed by the next one and at stop. Empty while the database is unreachable (the next scan
+     * asks again).
+     */
     @Override
     public XAResource[] getXAResources(ActivationSpec[] specs) {
-        return new XAResource[0];
+        if (connections == null) {
+            return new XAResource[0];
+        }
+        synchronized (recovery) {
+            closeRecoveryConnections();
+            try {
+                XAConnection xa = connections.openXa();
+                recovery.add(xa);
+                return new XAResource[] {xa.getXAResource()};
+            } catch (java.sql.SQLException e) {
+                LOG.warning("pgmq-bus: no connection for XA recovery: " + e.getMessage());
+                return new XAResource[0];
+            }
+        }
+    }
+
+    private void closeRecoveryConnections() {
+        synchronized (recovery) {
+            for (XAConnection xa : recovery) {
+                connections.discard(xa);
+            }
+            recovery.clear();
+        }
     }
 
     private static jakarta.transaction.TransactionSynchronizationRegistry transactionRegistry(BootstrapContext ctx) {
