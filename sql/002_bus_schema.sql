@@ -626,6 +626,62 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Statistics, for operators
+-- ---------------------------------------------------------------------------------------------
+
+-- One row per subscription (of p_owner only, when given): its channel, kind, name, queue and node,
+-- how many messages its queue holds (depth), how many of them are visible now, in flight (read and
+-- not yet acknowledged nor visible again), the age of the oldest one, how many of its dead letters
+-- wait in its dead-letter queue, and when it was last seen. Numbers are NULL for a queue that is gone.
+CREATE OR REPLACE FUNCTION pgmq_bus.subscription_stats(p_owner name DEFAULT NULL)
+RETURNS TABLE(channel text, kind text, subscription_name text, queue_name text, node text, depth bigint,
+              visible bigint, in_flight bigint, oldest_age_seconds double precision, dead_letters bigint,
+              last_seen timestamptz)
+LANGUAGE plpgsql STABLE
+AS $$
+#variable_conflict use_variable
+DECLARE
+    r     pgmq_bus.subscription;
+    v_dlq text;
+BEGIN
+    FOR r IN SELECT * FROM pgmq_bus.subscription s
+              WHERE p_owner IS NULL OR s.owner = p_owner
+              ORDER BY s.channel, s.subscription_name NULLS LAST, s.queue_name
+    LOOP
+        channel := r.channel;
+        kind := r.kind;
+        subscription_name := r.subscription_name;
+        queue_name := r.queue_name;
+        node := r.node;
+        last_seen := r.last_seen;
+        depth := NULL;
+        visible := NULL;
+        in_flight := NULL;
+        oldest_age_seconds := NULL;
+        dead_letters := 0;
+        IF pgmq_bus._queue_exists(r.queue_name) THEN
+            EXECUTE pg_catalog.format(
+                'SELECT count(*), count(*) FILTER (WHERE vt <= clock_timestamp()),
+                        count(*) FILTER (WHERE vt > clock_timestamp() AND read_ct > 0),
+                        extract(epoch FROM clock_timestamp() - min(enqueued_at))::double precision
+                   FROM pgmq.%I', 'q_' || r.queue_name)
+               INTO depth, visible, in_flight, oldest_age_seconds;
+        END IF;
+        -- the dead-letter queue of the subscription: the shared one of the isolated backend, or
+        -- <prefix>_dlq for queues named like the direct backend's
+        v_dlq := CASE WHEN r.owner IS NOT NULL THEN 'bus_dead_letter'
+                      WHEN r.queue_name ~ '_[0-9a-f]{12}$' THEN pg_catalog.left(r.queue_name, -13) || '_dlq' END;
+        IF v_dlq IS NOT NULL AND pgmq_bus._queue_exists(v_dlq) THEN
+            EXECUTE pg_catalog.format(
+                'SELECT count(*) FROM pgmq.%I WHERE headers -> ''x-dead-letter'' ->> ''queue'' = $1', 'q_' || v_dlq)
+               INTO dead_letters USING r.queue_name;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- Archive retention
 -- ---------------------------------------------------------------------------------------------
 

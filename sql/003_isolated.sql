@@ -465,6 +465,18 @@ BEGIN
 END
 $$;
 
+-- The statistics of the caller's own subscriptions (see pgmq_bus.subscription_stats); nothing of
+-- another role's.
+CREATE OR REPLACE FUNCTION public.bus_subscription_stats()
+RETURNS TABLE(channel text, kind text, subscription_name text, queue_name text, node text, depth bigint,
+              visible bigint, in_flight bigint, oldest_age_seconds double precision, dead_letters bigint,
+              last_seen timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM pgmq_bus.subscription_stats(session_user)
+$$;
+
 -- Which versions of the scripts are installed: what the adapter checks at start, so that an
 -- outdated script is reported rather than silently used.
 CREATE OR REPLACE FUNCTION public.bus_script_versions()
@@ -511,7 +523,8 @@ BEGIN
         'public.bus_wake(text)',
         'public.bus_wake_token(text, text)',
         'public.bus_script_versions()',
-        'public.bus_prune_archives(integer)']
+        'public.bus_prune_archives(integer)',
+        'public.bus_subscription_stats()']
     LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_wrapper);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO pgmq_bus_client', v_wrapper);
