@@ -97,8 +97,7 @@ class LeaseAndReapTest {
     @Test
     void anOutageSharedWithAPeerReapsNobody() throws Exception {
         TestDatabase db = TestDatabase.get();
-        int port = Integer.parseInt(db.jdbcUrl().replaceAll("^.*//[^/:]+:(\\d+)/.*$", "$1"));
-        try (FaultyProxy proxy = new FaultyProxy(port);
+        try (FaultyProxy proxy = FaultyProxy.before(db);
              AdapterFixture bus = new AdapterFixture("direct", ra -> {
                  ra.setJdbcUrl(proxy.route(db.jdbcUrl()));
                  ra.setHeartbeatSeconds(1);

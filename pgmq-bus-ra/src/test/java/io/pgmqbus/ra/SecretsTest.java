@@ -59,8 +59,7 @@ class SecretsTest {
         Level before = log.getLevel();
         log.setLevel(Level.ALL);
         log.addHandler(capture);
-        int port = Integer.parseInt(db.jdbcUrl().replaceAll("^.*//[^/:]+:(\\d+)/.*$", "$1"));
-        try (FaultyProxy proxy = new FaultyProxy(port);
+        try (FaultyProxy proxy = FaultyProxy.before(db);
              AdapterFixture bus = new AdapterFixture("isolated", ra -> {
                  ra.setJdbcUrl(proxy.route(db.jdbcUrl()) + (db.jdbcUrl().contains("?") ? "&" : "?") + "password=" + SECRET);
                  ra.setUser(ROLE);

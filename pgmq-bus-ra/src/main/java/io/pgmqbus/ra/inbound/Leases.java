@@ -54,10 +54,6 @@ final class Leases {
         held.remove(h);
     }
 
-    int size() {
-        return held.size();
-    }
-
     /** Milliseconds until the next extension is due (0 when one is due now), or {@code Long.MAX_VALUE} with nothing held. */
     long millisUntilDue() {
         long now = clock.getAsLong();

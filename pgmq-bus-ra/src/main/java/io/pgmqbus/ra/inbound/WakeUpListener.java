@@ -36,6 +36,7 @@ public final class WakeUpListener implements Work {
     /** The liveness ping sent and not yet heard back, or null. */
     private final AtomicReference<String> outstanding = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger pingsAnswered = new java.util.concurrent.atomic.AtomicInteger();
 
     public WakeUpListener(ConnectionSource connections) {
         this.connections = connections;
@@ -63,6 +64,11 @@ public final class WakeUpListener implements Work {
         return connects.get();
     }
 
+    /** How many liveness pings came back in time. */
+    public int pingsAnswered() {
+        return pingsAnswered.get();
+    }
+
     /** True while the LISTEN connection is up, so that notifications arrive. */
     public boolean listening() {
         return listening;
@@ -83,8 +89,9 @@ public final class WakeUpListener implements Work {
                         for (Notifications.Notification n : Notifications.await(c)) {
                             if (n.ping()) {
                                 String expected = outstanding.get();
-                                if (expected != null && expected.equals(n.payload())) {
-                                    outstanding.compareAndSet(expected, null);
+                                if (expected != null && expected.equals(n.payload())
+                                        && outstanding.compareAndSet(expected, null)) {
+                                    pingsAnswered.incrementAndGet();
                                 }
                             } else {
                                 waiters.getOrDefault(n.payload(), Set.of()).forEach(Waiter::wake);

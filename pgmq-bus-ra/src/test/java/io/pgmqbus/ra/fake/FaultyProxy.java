@@ -33,6 +33,11 @@ public final class FaultyProxy implements AutoCloseable {
         accept(s);
     }
 
+    /** A proxy in front of the test database; {@link #route} gives the URL through it. */
+    public static FaultyProxy before(io.pgmqbus.testdb.TestDatabase db) throws IOException {
+        return new FaultyProxy(Integer.parseInt(db.jdbcUrl().replaceAll("^.*//[^/:]+:(\\d+)/.*$", "$1")));
+    }
+
     public int port() {
         return port;
     }

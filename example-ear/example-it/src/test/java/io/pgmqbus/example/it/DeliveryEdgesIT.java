@@ -19,10 +19,7 @@ import io.pgmqbus.example.it.edges.clash.TypedTwoListener;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -152,17 +149,6 @@ class DeliveryEdgesIT {
         return () -> server.setAttribute(transactions, new Attribute("defaultTimeout", before));
     }
 
-    /** What the server's log gained since {@code mark} (all of it if the log was rotated meanwhile). */
-    private static String logSince(Path log, long mark) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = file.length() < mark ? 0 : mark;
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * The first delivery outlives its transaction's timeout and then returns normally: the container
      * rolled that transaction back (or marked it so) meanwhile, so the acknowledgement made in it
@@ -258,7 +244,7 @@ class DeliveryEdgesIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!text.contains(reason) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            text = reported + logSince(log, mark);
+            text = reported + ServerLog.since(log, mark);
         }
         assertTrue(text.contains(reason), "\"" + reason + "\" not in the deployment error nor the server log: " + reported);
     }

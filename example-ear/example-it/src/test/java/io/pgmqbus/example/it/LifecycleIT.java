@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.testdb.TestDatabase;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,17 +63,6 @@ class LifecycleIT {
         return values;
     }
 
-    /** What the server's log gained since {@code mark} (all of it if the log was rotated meanwhile). */
-    private static String logSince(Path log, long mark) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = file.length() < mark ? 0 : mark;
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * The reasons must reach whoever deploys: in the deployment's error (WildFly) or in the server's
      * log (Payara reports only "EJB Container initialization error" to the deployer and logs the
@@ -93,7 +79,7 @@ class LifecycleIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!reasons.stream().allMatch(text::contains) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            text = reported + logSince(log, mark);
+            text = reported + ServerLog.since(log, mark);
         }
         for (String reason : reasons) {
             assertTrue(text.contains(reason), reason + " not in the deployment error nor the server log: " + reported);

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.example.it.secrets.SecretKeeperListener;
 import io.pgmqbus.testdb.TestDatabase;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,24 +79,13 @@ class SecretsIT {
         return Integer.parseInt(single("SELECT count(*) FROM pgmq." + table + " WHERE message->>'secrets' = ?", value));
     }
 
-    /** What the server's log gained since {@code mark} (all of it if the log was rotated meanwhile). */
-    private static String logSince(Path log, long mark) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = file.length() < mark ? 0 : mark;
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-    }
-
     /** Waits up to {@code seconds} until the log since {@code mark} satisfies {@code done}; returns it then. */
     private static String awaitLog(Path log, long mark, int seconds, Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        String text = logSince(log, mark);
+        String text = ServerLog.since(log, mark);
         while (!done.test(text) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            text = logSince(log, mark);
+            text = ServerLog.since(log, mark);
         }
         return text;
     }
@@ -131,7 +117,7 @@ class SecretsIT {
         try (Connection admin = TestDatabase.get().connect("template1"); Statement st = admin.createStatement()) {
             st.execute("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS false");
             try {
-                for (int i = 0; i < 10 && (i < 3 || !logSince(log, mark).contains(OUTAGE)); i++) {
+                for (int i = 0; i < 10 && (i < 3 || !ServerLog.since(log, mark).contains(OUTAGE)); i++) {
                     try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                             + " WHERE application_name = 'pgmq-bus'")) {
                         rs.next();
