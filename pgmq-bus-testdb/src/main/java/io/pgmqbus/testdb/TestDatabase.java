@@ -155,6 +155,35 @@ public final class TestDatabase {
     }
 
     /**
+     * Crashes the database: an immediate stop, as when its host loses power (committed data survives,
+     * every connection is cut, prepared transactions stay prepared). Only a database this class
+     * started can be crashed.
+     */
+    public void crash() {
+        embedded("crash").crash();
+        LOG.info(() -> "test database crashed (immediate stop): " + jdbcUrl);
+    }
+
+    /** Starts a {@linkplain #crash() crashed} database again on the same data and port; returns when it accepts connections. */
+    public void restart() {
+        embedded("restart").restart();
+        LOG.info(() -> "test database started again: " + jdbcUrl);
+    }
+
+    /** Whether {@link #crash()} and {@link #restart()} can be used: the database is the embedded one this class started. */
+    public boolean crashable() {
+        return server instanceof EmbeddedServer;
+    }
+
+    private EmbeddedServer embedded(String what) {
+        if (!crashable()) {
+            throw new IllegalStateException("cannot " + what + " " + description + ": only the embedded PostgreSQL"
+                    + " this class started can be crashed and restarted (unset " + URL_VARIABLE + ")");
+        }
+        return (EmbeddedServer) server;
+    }
+
+    /**
      * Stops a server this class started (nothing for an external database); idempotent. A program
      * run by {@code exec:java} calls it itself: its class loader is gone when shutdown hooks run.
      */
