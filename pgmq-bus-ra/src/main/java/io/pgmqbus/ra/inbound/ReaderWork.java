@@ -36,7 +36,9 @@ final class ReaderWork implements Work {
 
     ReaderWork(Activation activation) {
         this.activation = activation;
-        this.who = "pgmq-bus reader of channel '" + activation.spec().getChannel() + "'";
+        String durable = activation.spec().getSubscription();
+        this.who = "pgmq-bus reader of channel '" + activation.spec().getChannel() + "'"
+                + (durable == null ? " (ephemeral)" : ", subscription '" + durable + "'");
         this.outage = new Outage(LOG, who);
     }
 

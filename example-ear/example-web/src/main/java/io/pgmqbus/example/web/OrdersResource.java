@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.example.web;
 
+import io.pgmqbus.api.BusException;
 import io.pgmqbus.example.Order;
 import io.pgmqbus.example.OrderService;
 import io.pgmqbus.example.Receipt;
@@ -43,9 +44,23 @@ public class OrdersResource {
             long id = orders.place(order, fail);
             return Response.status(Response.Status.CREATED).entity(Map.of("id", id)).build();
         } catch (EJBException e) {
+            if (busFailed(e)) {
+                // the bus (its database) is unavailable: worth retrying later, unlike a failed order
+                return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                        .entity(Map.of("error", "the bus is unavailable, rolled back: nothing stored, nothing published")).build();
+            }
             return Response.status(Response.Status.CONFLICT)
                     .entity(Map.of("error", "rolled back: nothing stored, nothing published")).build();
         }
+    }
+
+    private static boolean busFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BusException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @GET

@@ -11,23 +11,29 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * The fault suite's cluster: the suite's PostgreSQL and two WildFly nodes (port offsets 600 and
- * 700, transaction node ids {@code node1} and {@code node2}) running {@link FaultEar}. The transaction
+ * The fault suite's cluster: the suite's PostgreSQL and two WildFly nodes (port offsets 800 and
+ * 900, transaction node ids {@code node1} and {@code node2}) running {@link FaultEar}. The transaction
  * manager scans for in-doubt branches every {@value #RECOVERY_PERIOD_SECONDS} s (WildFly's default is
  * 120 s).
  */
 record Cluster(TestDatabase db, Node one, Node two) implements AutoCloseable {
     static final Duration BOOT = Duration.ofMinutes(3);
     static final int RECOVERY_PERIOD_SECONDS = 5;
+    /** Whether this JVM (one failsafe execution) already started a new figures file. */
+    private static boolean figuresStarted;
 
     static Cluster start() throws Exception {
         TestDatabase db = TestDatabase.get();
         Path work = Path.of(System.getProperty("faults.dir"));
         Files.createDirectories(work);
-        Files.deleteIfExists(figures());
+        synchronized (Cluster.class) {
+            if (!figuresStarted) {
+                Files.deleteIfExists(figures());
+                figuresStarted = true;
+            }
+        }
         Path ear = FaultEar.build(Path.of(System.getProperty("deps.dir")), work);
         Map<String, String> properties = Map.of(
                 "PGMQ_BUS_JDBC_URL", jdbcUrl(db),
@@ -35,14 +41,18 @@ record Cluster(TestDatabase db, Node one, Node two) implements AutoCloseable {
                 "RecoveryEnvironmentBean.periodicRecoveryPeriod", String.valueOf(RECOVERY_PERIOD_SECONDS),
                 "RecoveryEnvironmentBean.recoveryBackoffPeriod", "1");
         Path home = Path.of(System.getProperty("jboss.home"));
-        Node one = new Node("node1", home, work, 600, properties);
-        Node two = new Node("node2", home, work, 700, properties);
+        Node one = new Node("node1", home, work, 800, properties);
+        Node two = new Node("node2", home, work, 900, properties);
         one.install(ear);
         two.install(ear);
         Cluster cluster = new Cluster(db, one, two);
         try {
             CompletableFuture.allOf(CompletableFuture.runAsync(() -> boot(one)), CompletableFuture.runAsync(() -> boot(two))).join();
-        } catch (CompletionException e) {
+            // WildFly activates message-driven beans just after it reports the deployment done
+            Ledger ledger = new Ledger(db);
+            ledger.ephemeralQueueOf(one.pid());
+            ledger.ephemeralQueueOf(two.pid());
+        } catch (Exception e) {
             cluster.close();
             throw e;
         }

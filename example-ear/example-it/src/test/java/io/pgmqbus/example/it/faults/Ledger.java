@@ -75,6 +75,21 @@ final class Ledger {
         return items;
     }
 
+    /** How long the order {@code item} waited on {@code queue} between being sent and being acknowledged. */
+    Duration ageWhenAcknowledged(String queue, String item) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT (extract(epoch FROM archived_at - enqueued_at) * 1000)::bigint FROM pgmq." + table("a_", queue)
+                        + " WHERE message->>'item' = ?")) {
+            ps.setString(1, item);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException(item + " is not acknowledged on " + queue);
+                }
+                return Duration.ofMillis(rs.getLong(1));
+            }
+        }
+    }
+
     /** Items (starting with {@code prefix}) still waiting on {@code queue}. */
     List<String> waiting(String queue, String prefix) throws SQLException {
         return strings("SELECT message->>'item' FROM pgmq." + table("q_", queue) + " WHERE message->>'item' LIKE ?", prefix + "%");
