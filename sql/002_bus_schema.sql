@@ -608,7 +608,8 @@ BEGIN
           FROM pgmq_bus.subscription s
          WHERE s.kind = 'ephemeral'
            AND s.last_seen < now() - p_max_age
-           AND s.last_seen < now() - p_leases * s.lease_seconds * interval '1 second'
+           AND GREATEST(s.last_seen, pg_catalog.pg_postmaster_start_time())
+                   < now() - p_leases * s.lease_seconds * interval '1 second'
            AND (p_healthy_for IS NULL OR s.lease_seconds * interval '1 second' < p_healthy_for)
            AND (p_owner IS NULL OR s.owner = p_owner)
          ORDER BY s.queue_name
@@ -791,7 +792,11 @@ BEGIN
     SELECT pg_catalog.array_agg(s.queue_name ORDER BY s.queue_name) INTO v_queues
       FROM pgmq_bus.subscription s
      WHERE s.channel = p_channel
-       AND (s.kind = 'durable' OR s.last_seen >= now() - s.lease_seconds * interval '1 second')
+       -- live: seen within its lease, counting from the database's own start at the latest (after
+       -- a crash-restart every node's heartbeat is late, and no node is absent for that)
+       AND (s.kind = 'durable'
+            OR GREATEST(s.last_seen, pg_catalog.pg_postmaster_start_time())
+                   >= now() - s.lease_seconds * interval '1 second')
        AND (s.message_types IS NULL OR (p_headers ->> 'type') = ANY (s.message_types))
        AND s.queue_name IS DISTINCT FROM pg_catalog.lower(p_exclude);
     IF v_queues IS NULL THEN
@@ -841,7 +846,9 @@ BEGIN
                 ELSE false
            END
        AND (s.queue_name IS NULL
-            OR ((s.kind = 'durable' OR s.last_seen >= now() - s.lease_seconds * interval '1 second')
+            OR ((s.kind = 'durable'
+                 OR GREATEST(s.last_seen, pg_catalog.pg_postmaster_start_time())
+                        >= now() - s.lease_seconds * interval '1 second')
                 AND (s.message_types IS NULL OR (p_headers ->> 'type') = ANY (s.message_types))));
     IF v_queues IS NULL THEN
         RETURN;
@@ -915,7 +922,7 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('002_bus_schema', 3)
+VALUES ('002_bus_schema', 4)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

@@ -6,6 +6,7 @@ import static io.pgmqbus.ra.backend.BusDb.count;
 import static io.pgmqbus.ra.backend.BusDb.exec;
 import static io.pgmqbus.ra.backend.BusDb.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.ra.fake.Notified;
@@ -36,9 +37,25 @@ class BusSchemaTest {
         c.close();
     }
 
+    /**
+     * Not seen for an hour, with a lease of one second: stale, once the database itself has been up
+     * for longer than that second (a subscription is never staler than the database's start).
+     */
     private void makeStale(Subscription s) throws SQLException {
-        exec(c, "UPDATE pgmq_bus.subscription SET last_seen = now() - interval '1 hour' WHERE queue_name = '"
-                + s.queueName() + "'");
+        exec(c, "UPDATE pgmq_bus.subscription SET last_seen = now() - interval '1 hour', lease_seconds = 1"
+                + " WHERE queue_name = '" + s.queueName() + "'");
+        exec(c, "SELECT pg_sleep(GREATEST(0, 1.1 - extract(epoch FROM clock_timestamp() - pg_postmaster_start_time())))");
+    }
+
+    @Test
+    void aSubscriptionLastSeenBeforeTheDatabaseRestartedIsLiveForALeaseAfterTheRestart() throws SQLException {
+        String channel = unique("restarted");
+        Subscription s = bus.join(c, channel, null, "n", 3600);
+        // its node heartbeated last long before the database (re)started: the database's outage, not the node's
+        exec(c, "UPDATE pgmq_bus.subscription SET last_seen = pg_postmaster_start_time() - interval '2 hours'"
+                + " WHERE queue_name = '" + s.queueName() + "'");
+        assertEquals(List.of(s.queueName()), column(c, "SELECT queue_name FROM pgmq_bus.publish(?, '{}'::jsonb)", channel));
+        assertFalse(column(c, "SELECT * FROM pgmq_bus.reap_expired(interval '1 day')").contains(s.queueName()), "nor is it reaped");
     }
 
     @ParameterizedTest
