@@ -96,10 +96,15 @@ final class Node implements AutoCloseable {
         }
     }
 
-    /** Undeploys {@code archive} through the deployment scanner; returns how long it took. */
+    /**
+     * Undeploys {@code archive} through the deployment scanner and returns how long the server took
+     * to stop it, as it reports that itself (WFLYSRV0028; the scanner's own polling, up to 5 s before
+     * it notices, is not part of undeploying).
+     */
     Duration undeploy(String archive, Duration timeout) throws IOException, InterruptedException {
         Path deployed = base.resolve("deployments").resolve(archive + ".deployed");
         Path undeployed = base.resolve("deployments").resolve(archive + ".undeployed");
+        long logOffset = Files.size(log());
         long start = System.nanoTime();
         Files.delete(deployed);
         while (!Files.exists(undeployed)) {
@@ -108,7 +113,20 @@ final class Node implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        return Duration.ofNanos(System.nanoTime() - start);
+        String since = logSince(logOffset);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("WFLYSRV0028: Stopped deployment "
+                + java.util.regex.Pattern.quote(archive) + " \\(runtime-name: [^)]*\\) in (\\d+)ms").matcher(since);
+        if (!m.find()) {
+            throw new IllegalStateException(name + " did not report stopping " + archive + " in " + log());
+        }
+        return Duration.ofMillis(Long.parseLong(m.group(1)));
+    }
+
+    /** What the server log says after {@code offset} (a size of the log read earlier). */
+    String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log());
+        int from = (int) Math.min(offset, all.length);
+        return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<Path> archives() throws IOException {

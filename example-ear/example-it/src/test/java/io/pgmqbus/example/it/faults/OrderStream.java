@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OrderStream implements AutoCloseable {
     enum Outcome { COMMITTED, REFUSED, UNKNOWN }
 
-    /** One placed order: its item, which node took it, the answer, and when it was sent (ms since the stream started). */
-    record Placed(String item, String node, Outcome outcome, int status, long sentAtMs) {
+    /** One placed order: its item, which node took it, the answer, and when it was sent and answered (ms since the stream started). */
+    record Placed(String item, String node, Outcome outcome, int status, long sentAtMs, long answeredAtMs) {
     }
 
     private final String prefix;
@@ -48,7 +48,7 @@ final class OrderStream implements AutoCloseable {
             Node.Response r = node.post("/example/api/orders", "{\"item\":\"" + item + "\",\"quantity\":1}");
             Outcome outcome = r.status() == 201 ? Outcome.COMMITTED
                     : r.status() == Node.Response.CUT ? Outcome.UNKNOWN : Outcome.REFUSED;
-            placed.put(item, new Placed(item, node.name(), outcome, r.status(), sentAt));
+            placed.put(item, new Placed(item, node.name(), outcome, r.status(), sentAt, nowMs()));
             next += periodNanos;
             long wait = next - System.nanoTime();
             if (wait > 0) {
