@@ -23,7 +23,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,14 +81,8 @@ class DeliveryEdgesIT {
         return UUID.randomUUID().toString();
     }
 
-    /** The bus's database: inside the server by the adapter's own URL, in the test JVM the suite's. */
-    private static Connection database() throws SQLException {
-        String url = System.getProperty("PGMQ_BUS_JDBC_URL");
-        return url != null ? DriverManager.getConnection(url) : io.pgmqbus.testdb.TestDatabase.get().connect();
-    }
-
     private static String single(String sql, String... parameters) throws SQLException {
-        try (Connection c = database(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = BusDatabase.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setString(i + 1, parameters[i]);
             }

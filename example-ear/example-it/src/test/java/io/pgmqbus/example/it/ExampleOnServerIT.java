@@ -49,11 +49,6 @@ class ExampleOnServerIT {
     @Resource(lookup = "java:app/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
-    /** The bus's database, as a PGMQ client of any kind would reach it. */
-    private static Connection busDatabase() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection(System.getProperty("PGMQ_BUS_JDBC_URL"));
-    }
-
     private static String marker() {
         return UUID.randomUUID().toString();
     }
@@ -145,7 +140,7 @@ class ExampleOnServerIT {
     @Test
     void aPlainPgmqSendToADurableSubscriptionsQueueIsDelivered() throws Exception {
         String m = marker();
-        try (Connection c = busDatabase()) {
+        try (Connection c = BusDatabase.connect()) {
             String queue;
             try (PreparedStatement ps = c.prepareStatement("SELECT queue_name FROM pgmq_bus.subscription"
                     + " WHERE channel = 'work' AND subscription_name = 'jobs'"); ResultSet rs = ps.executeQuery()) {
