@@ -3,7 +3,11 @@ package io.pgmqbus.example.it;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -34,6 +38,28 @@ final class BusDatabase {
             throw new IllegalStateException("the server was given no " + ServerDatabase.URL + " (DatabaseBeforeServer)");
         }
         return DriverManager.getConnection(url, credentials);
+    }
+
+    /** The first column of every row {@code sql} returns, its parameters bound as strings. */
+    static List<String> column(String sql, String... parameters) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> values = new ArrayList<>();
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+                return values;
+            }
+        }
+    }
+
+    /** The first column of the first row {@code sql} returns, or null when it returns none. */
+    static String single(String sql, String... parameters) throws SQLException {
+        List<String> values = column(sql, parameters);
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static boolean inServer() {

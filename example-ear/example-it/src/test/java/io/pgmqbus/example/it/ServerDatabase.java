@@ -28,8 +28,12 @@ import java.util.regex.Pattern;
  * whose name contains "password", but not a URL's query), and nothing goes on a command line
  * (Arquillian logs WildFly's, Payara logs its JVM's): WildFly reads the settings from a file
  * ({@code --properties}), Payara from system properties of its server in {@code domain.xml}.
+ *
+ * @param url the URL a server gets, without user and password
+ * @param user the user (null: the driver's default)
+ * @param password the password (null: none), never in {@link #toString()}
  */
-final class ServerDatabase {
+record ServerDatabase(String url, String user, String password) {
     static final String URL = TestDatabase.URL_VARIABLE;
     static final String USER = TestDatabase.USER_VARIABLE;
     static final String PASSWORD = TestDatabase.PASSWORD_VARIABLE;
@@ -41,16 +45,6 @@ final class ServerDatabase {
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)^(user|password)=(.*)$");
     /** The names of {@link #systemProperties()}, as a regular expression. */
     private static final String NAMES = "(?:" + String.join("|", List.of(URL, USER, PASSWORD, INSTALL_SCHEMA)) + ")";
-
-    private final String url;
-    private final String user;
-    private final String password;
-
-    private ServerDatabase(String url, String user, String password) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
-    }
 
     /**
      * The settings for {@code db}: its URL without {@code user=} and {@code password=} in the query,
