@@ -19,7 +19,9 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
  * ({@link TestDatabase}: {@code PGMQ_BUS_JDBC_URL} when set, else the embedded PostgreSQL on the
  * port the build fixes) and hands it to that server ({@link ServerDatabase}): WildFly gets
  * {@code --properties} with a file of the settings added to its {@code jbossArguments}, Payara the
- * settings as system properties in its domain's {@code domain.xml}.
+ * settings as system properties in its domain's {@code domain.xml}. A container whose
+ * {@code javaVmArguments} or {@code jbossArguments} in arquillian.xml name {@code PGMQ_BUS_JDBC_URL}
+ * themselves keeps that database.
  */
 public class DatabaseBeforeServer implements LoadableExtension {
     @Override
@@ -45,6 +47,13 @@ public class DatabaseBeforeServer implements LoadableExtension {
         private static void configure(String name, ContainerDef configuration, ServerDatabase database) throws IOException {
             String jbossHome = configuration.getContainerProperties().get("jbossHome");
             String payaraHome = configuration.getContainerProperties().get("payaraHome");
+            String named = configuration.getContainerProperties().getOrDefault("javaVmArguments", "")
+                    + " " + configuration.getContainerProperties().getOrDefault("jbossArguments", "");
+            if (named.contains(ServerDatabase.URL + "=")) {
+                // arquillian.xml names this server's database itself (a proxy in front of it, say): that wins
+                LOG.info(() -> "container '" + name + "' names its own " + ServerDatabase.URL + " in arquillian.xml");
+                return;
+            }
             if (jbossHome != null) {
                 String given = configuration.getContainerProperties().getOrDefault("jbossArguments", "").trim();
                 String argument = database.wildFlyArgument(Path.of(jbossHome, "standalone"));
