@@ -60,7 +60,8 @@ public final class TestDatabase {
     public static synchronized TestDatabase get() {
         if (instance == null) {
             instance = start();
-            LOG.info(() -> "test database: " + instance.description + " at " + instance.jdbcUrl);
+            LOG.info(() -> "test database: " + instance.description + " at "
+                    + instance.jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****"));
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "pgmq-bus-testdb-stop"));
         }
         return instance;

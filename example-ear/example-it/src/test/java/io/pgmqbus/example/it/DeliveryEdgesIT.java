@@ -22,10 +22,6 @@ import jakarta.ejb.EJBException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -82,28 +78,15 @@ class DeliveryEdgesIT {
         return UUID.randomUUID().toString();
     }
 
-    /** The bus's database: inside the server by the adapter's own URL, in the test JVM the suite's. */
-    private static Connection database() throws SQLException {
-        String url = System.getProperty("PGMQ_BUS_JDBC_URL");
-        return url != null ? DriverManager.getConnection(url) : io.pgmqbus.testdb.TestDatabase.get().connect();
-    }
-
-    private static String single(String sql, String... parameters) throws SQLException {
-        try (Connection c = database(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    /** The queue of a subscription: the durable one of that name, or the channel's only ephemeral one. */
+    /**
+     * The queue of a subscription: the durable one of that name, or the channel's newest ephemeral
+     * one (this deployment's; a server killed in an earlier execution leaves its own until it is reaped).
+     */
     static String queueOf(String channel, String subscription) throws SQLException {
         String queue = subscription == null
-                ? single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND kind = 'ephemeral'", channel)
-                : single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND subscription_name = ?",
+                ? BusDatabase.single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND kind = 'ephemeral'"
+                        + " ORDER BY created_at DESC LIMIT 1", channel)
+                : BusDatabase.single("SELECT queue_name FROM pgmq_bus.subscription WHERE channel = ? AND subscription_name = ?",
                         channel, subscription);
         assertTrue(queue != null, "subscription " + subscription + " of channel " + channel + " is registered");
         return queue;
@@ -111,7 +94,8 @@ class DeliveryEdgesIT {
 
     /** How many rows of {@code pgmq.<table>} carry {@code value} under top-level key {@code key}. */
     private static int rows(String table, String key, String value) throws SQLException {
-        return Integer.parseInt(single("SELECT count(*) FROM pgmq." + table + " WHERE message->>'" + key + "' = ?", value));
+        return Integer.parseInt(BusDatabase.single("SELECT count(*) FROM pgmq." + table + " WHERE message->>'" + key + "' = ?",
+                value));
     }
 
     /** Waits up to {@code millis} until the message is acknowledged (archived, off the queue); returns whether it was. */
@@ -128,7 +112,7 @@ class DeliveryEdgesIT {
 
     /** Publishes as any PGMQ client can (the bus's SQL API), from the test JVM. */
     static void publishBySql(String channel, String json) throws SQLException {
-        single("SELECT count(*) FROM pgmq_bus.publish(?, ?::jsonb)", channel, json);
+        BusDatabase.single("SELECT count(*) FROM pgmq_bus.publish(?, ?::jsonb)", channel, json);
     }
 
     /**

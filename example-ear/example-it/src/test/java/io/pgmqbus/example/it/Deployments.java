@@ -40,7 +40,7 @@ final class Deployments {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("deps.dir"), EXAMPLE_EAR));
     }
 
-    /** The example EAR with the test beans (an EJB module) and the tests (a WAR) added. */
+    /** The example EAR with the test beans (an EJB module) and the tests (a WAR, with {@link BusDatabase}) added. */
     static EnterpriseArchive exampleWithTests(Class<?>... testClasses) {
         return exampleWith(ShrinkWrap.create(JavaArchive.class, "test-beans.jar").addPackage(AuditListener.class.getPackage()),
                 testClasses);
@@ -63,7 +63,7 @@ final class Deployments {
 
     private static EnterpriseArchive exampleWith(JavaArchive beans, Class<?>... testClasses) {
         EnterpriseArchive ear = builtExample();
-        WebArchive tests = ShrinkWrap.create(WebArchive.class, "test.war").addClasses(testClasses);
+        WebArchive tests = ShrinkWrap.create(WebArchive.class, "test.war").addClasses(testClasses).addClass(BusDatabase.class);
         ear.addAsModule(beans);
         ear.addAsModule(Testable.archiveToTest(tests));
         String xml = text(ear, "META-INF/application.xml");

@@ -28,7 +28,7 @@ public final class ExampleRunner {
         Path home = Path.of(System.getProperty("jboss.home"));
         Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
         int offset = Integer.getInteger("example.port.offset", 0);
-        String url = jdbcUrl();
+        ServerDatabase database = ServerDatabase.of(TestDatabase.get());
 
         Path deployments = home.resolve("standalone/deployments");
         for (String suffix : List.of("", ".deployed", ".failed", ".isdeploying", ".pending")) {
@@ -38,8 +38,7 @@ public final class ExampleRunner {
         Files.createDirectories(log.getParent());
         Process server = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.socket.binding.port-offset=" + offset,
-                "-DPGMQ_BUS_JDBC_URL=" + url,
-                "-DPGMQ_BUS_INSTALL_SCHEMA=true"))
+                database.wildFlyArgument(home.resolve("standalone"))))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "example-stop"));
 
@@ -54,19 +53,19 @@ public final class ExampleRunner {
             }
             Thread.sleep(200);
         }
-        printWelcome("http://localhost:" + (8080 + offset) + "/example/", log, url);
+        printWelcome("http://localhost:" + (8080 + offset) + "/example/", log, database);
         server.waitFor();
     }
 
     /**
-     * Payara: writes the database URL into domain1's JVM options, starts the domain, deploys the EAR
-     * with asadmin; Ctrl-C stops the domain. Ports are the suite's (+2000: HTTP 10080, admin 6848).
+     * Payara: copies domain1, writes the database into the copy's domain.xml, starts it, deploys the
+     * EAR with asadmin; Ctrl-C stops the domain. Ports are the suite's (+2000: HTTP 10080, admin 6848).
      */
     private static void runOnPayara() throws Exception {
         Path home = Path.of(System.getProperty("payara.home"));
         Path ear = Path.of(System.getProperty("deps.dir"), Deployments.EXAMPLE_EAR);
         String adminPort = System.getProperty("payara.admin.port", "6848");
-        String url = jdbcUrl();
+        ServerDatabase database = ServerDatabase.of(TestDatabase.get());
         // a fresh copy of the suite's domain1 (ports and JVM options already set), so nothing the
         // example deploys is left in the domain the Arquillian suite boots
         Path domains = home.resolve("glassfish/domains");
@@ -81,11 +80,7 @@ public final class ExampleRunner {
                 }
             }
         }
-        Path domainXml = domains.resolve(DOMAIN).resolve("config/domain.xml");
-        String xml = Files.readString(domainXml);
-        Files.writeString(domainXml, xml.replaceAll("<jvm-options>-DPGMQ_BUS_JDBC_URL=[^<]*</jvm-options>",
-                java.util.regex.Matcher.quoteReplacement("<jvm-options>-DPGMQ_BUS_JDBC_URL="
-                        + url.replace("&", "&amp;") + "</jvm-options>")));
+        database.intoPayaraDomain(domains.resolve(DOMAIN));
         String asadmin = home.resolve("bin/asadmin").toString();
         Path log = domains.resolve(DOMAIN).resolve("logs/server.log");
         asadmin(asadmin, "start-domain", DOMAIN);
@@ -101,7 +96,7 @@ public final class ExampleRunner {
             System.out.println("pgmq-bus example stopped");
         }, "example-stop"));
         asadmin(asadmin, "--port", adminPort, "deploy", "--force=true", ear.toString());
-        printWelcome("http://localhost:10080/example/", log, url);
+        printWelcome("http://localhost:10080/example/", log, database);
         Thread.currentThread().join();
     }
 
@@ -123,7 +118,7 @@ public final class ExampleRunner {
         }
     }
 
-    private static void printWelcome(String base, Path log, String url) {
+    private static void printWelcome(String base, Path log, ServerDatabase database) {
         System.out.println();
         System.out.println("pgmq-bus example is running: " + base);
         System.out.println("Place an order (stored and published in one transaction):");
@@ -131,19 +126,8 @@ public final class ExampleRunner {
                 + base + "api/orders");
         System.out.println("What the message-driven beans received:");
         System.out.println("  curl " + base + "api/receipts");
-        System.out.println("Server log: " + log + "    Database: " + url.replaceAll("password=[^&]*", "password=****"));
+        System.out.println("Server log: " + log + "    Database: " + database);
         System.out.println("Ctrl-C stops the server and the database.");
-    }
-
-    /** The database the server gets: PGMQ_BUS_JDBC_URL as given, or the embedded one with its credentials in the URL. */
-    private static String jdbcUrl() {
-        TestDatabase db = TestDatabase.get();
-        String url = db.jdbcUrl();
-        if (db.user() == null || url.contains("user=")) {
-            return url;
-        }
-        return url + (url.contains("?") ? "&" : "?") + "user=" + db.user()
-                + (db.password() == null ? "" : "&password=" + db.password());
     }
 
     private static void stop(Process server) {

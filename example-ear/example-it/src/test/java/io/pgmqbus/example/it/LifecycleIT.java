@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmqbus.testdb.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -41,25 +36,14 @@ class LifecycleIT {
         return Deployments.invalid();
     }
 
-    private static List<String> column(String sql) throws SQLException {
-        try (Connection c = TestDatabase.get().connect(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            List<String> values = new ArrayList<>();
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-            return values;
-        }
-    }
-
-    private static List<String> await(String sql, int size) throws Exception {
+    private static List<String> await(int size, String sql, String... parameters) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<String> values = column(sql);
+        List<String> values = BusDatabase.column(sql, parameters);
         while (values.size() != size && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            values = column(sql);
+            values = BusDatabase.column(sql, parameters);
         }
-        assertEquals(size, values.size(), sql + " -> " + values);
+        assertEquals(size, values.size(), sql + " " + List.of(parameters) + " -> " + values);
         return values;
     }
 
@@ -86,30 +70,47 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * The database may hold what earlier executions left (another server's run of this test, an
+     * earlier build against the same database): the durable subscription {@code keeper} of channel
+     * {@code second} and its queue are shared by them all, by design. So the test looks only at what
+     * this execution did: ephemeral subscriptions created since it began, the durable one's join
+     * since then, and a message of its own.
+     */
     @Test
     void undeployDropsEphemeralQueuesKeepsDurableOnesAndRedeployResumes() throws Exception {
-        String ephemeral = "SELECT queue_name FROM pgmq_bus.subscription WHERE channel = 'second' AND kind = 'ephemeral'";
+        String since = BusDatabase.single("SELECT clock_timestamp()::text");
+        String ephemeral = "SELECT queue_name FROM pgmq_bus.subscription WHERE channel = 'second' AND kind = 'ephemeral'"
+                + " AND created_at >= ?::timestamptz";
         String durable = "SELECT queue_name FROM pgmq_bus.subscription WHERE channel = 'second' AND kind = 'durable'";
         deployer.deploy("second");
-        String firstEphemeral = await(ephemeral, 1).get(0);
-        String keeper = await(durable, 1).get(0);
+        String firstEphemeral = await(1, ephemeral, since).get(0);
+        String keeper = await(1, durable + " AND last_seen >= ?::timestamptz", since).get(0);
 
         long start = System.nanoTime();
         deployer.undeploy("second");
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "undeploy returned within the bound");
-        await(ephemeral, 0);
-        assertEquals(List.of(), column("SELECT queue_name FROM pgmq.list_queues() WHERE queue_name = '" + firstEphemeral + "'"));
-        assertEquals(List.of(keeper), column(durable), "a durable subscription outlives its beans");
+        await(0, ephemeral, since);
+        assertEquals(List.of(), BusDatabase.column("SELECT queue_name FROM pgmq.list_queues() WHERE queue_name = ?",
+                firstEphemeral));
+        assertEquals(List.of(keeper), BusDatabase.column(durable), "a durable subscription outlives its beans");
 
-        assertEquals(List.of(keeper), column("SELECT queue_name FROM pgmq_bus.publish('second', '{\"kept\": true}'::jsonb)"));
-        assertEquals(List.of("true"), column("SELECT message->>'kept' FROM pgmq.q_" + keeper));
+        String kept = UUID.randomUUID().toString();
+        List<String> reached = BusDatabase.column(
+                "SELECT queue_name FROM pgmq_bus.publish('second', jsonb_build_object('kept', ?::text))", kept);
+        assertTrue(reached.contains(keeper) && !reached.contains(firstEphemeral),
+                "published while undeployed: to the durable queue " + keeper + ", not to the dropped " + firstEphemeral
+                        + ": " + reached);
+        String queued = "SELECT msg_id FROM pgmq.q_" + keeper + " WHERE message->>'kept' = ?";
+        assertEquals(1, BusDatabase.column(queued, kept).size(), "kept in the durable queue while nobody reads it");
 
         deployer.deploy("second");
         try {
-            await("SELECT msg_id FROM pgmq.q_" + keeper, 0);
-            assertEquals(List.of("true"), column("SELECT message->>'kept' FROM pgmq.a_" + keeper),
+            await(0, queued, kept);
+            assertEquals(1, BusDatabase.column("SELECT msg_id FROM pgmq.a_" + keeper + " WHERE message->>'kept' = ?", kept)
+                    .size(),
                     "the message published while undeployed was delivered and acknowledged");
-            String secondEphemeral = await(ephemeral, 1).get(0);
+            String secondEphemeral = await(1, ephemeral, since).get(0);
             assertTrue(!secondEphemeral.equals(firstEphemeral), "a new ephemeral queue");
         } finally {
             deployer.undeploy("second");
