@@ -5,6 +5,7 @@ import io.pgmqbus.ra.backend.PgmqBackend;
 import io.pgmqbus.ra.backend.SchemaInstaller;
 import io.pgmqbus.ra.inbound.Activation;
 import io.pgmqbus.ra.inbound.InboundContext;
+import io.pgmqbus.ra.inbound.Outage;
 import io.pgmqbus.ra.inbound.PgmqBusActivationSpec;
 import io.pgmqbus.ra.inbound.WakeUpListener;
 import jakarta.resource.ResourceException;
@@ -79,6 +80,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient Heartbeat heartbeat;
     /** The connections handed to the container for XA recovery (closed by the next call, and at stop). */
     private final transient List<XAConnection> recovery = new ArrayList<>();
+    /** A database outage as the recovery scans see it: said once, not at every scan. */
+    private final transient Outage recoveryOutage = new Outage(LOG, "pgmq-bus XA recovery");
     private transient jakarta.transaction.TransactionSynchronizationRegistry transactions;
     private transient InboundContext inbound;
     private transient Map<ActivationKey, Activation> activations;
@@ -195,9 +198,10 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             try {
                 XAConnection xa = connections.openXa();
                 recovery.add(xa);
+                recoveryOutage.succeeded();
                 return new XAResource[] {xa.getXAResource()};
             } catch (java.sql.SQLException e) {
-                LOG.warning("pgmq-bus: no connection for XA recovery: " + e.getMessage());
+                recoveryOutage.failed(e);
                 return new XAResource[0];
             }
         }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * @param user the user (null: the driver's default)
  * @param password the password (null: none), never in {@link #toString()}
  */
-record ServerDatabase(String url, String user, String password) {
+public record ServerDatabase(String url, String user, String password) {
     static final String URL = TestDatabase.URL_VARIABLE;
     static final String USER = TestDatabase.USER_VARIABLE;
     static final String PASSWORD = TestDatabase.PASSWORD_VARIABLE;
@@ -50,7 +50,7 @@ record ServerDatabase(String url, String user, String password) {
      * The settings for {@code db}: its URL without {@code user=} and {@code password=} in the query,
      * and those (which win, as in the driver) or else the database's own user and password.
      */
-    static ServerDatabase of(TestDatabase db) {
+    public static ServerDatabase of(TestDatabase db) {
         String given = db.jdbcUrl();
         String user = db.user();
         String password = db.password();
@@ -74,7 +74,7 @@ record ServerDatabase(String url, String user, String password) {
     }
 
     /** The system properties a server gets, in order; user and password only when there are any. */
-    Map<String, String> systemProperties() {
+    public Map<String, String> systemProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(URL, url);
         if (user != null) {
@@ -92,7 +92,7 @@ record ServerDatabase(String url, String user, String password) {
      * {@code standalone} directory), readable by the owner only, and returns the server argument
      * that loads them.
      */
-    String wildFlyArgument(Path serverBase) throws IOException {
+    public String wildFlyArgument(Path serverBase) throws IOException {
         Path file = serverBase.resolve(WILDFLY_FILE);
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.example.it.faults;
 
+import io.pgmqbus.example.it.ServerDatabase;
 import io.pgmqbus.testdb.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,13 +37,12 @@ record Cluster(TestDatabase db, Node one, Node two) implements AutoCloseable {
         }
         Path ear = FaultEar.build(Path.of(System.getProperty("deps.dir")), work);
         Map<String, String> properties = Map.of(
-                "PGMQ_BUS_JDBC_URL", jdbcUrl(db),
-                "PGMQ_BUS_INSTALL_SCHEMA", "true",
                 "RecoveryEnvironmentBean.periodicRecoveryPeriod", String.valueOf(RECOVERY_PERIOD_SECONDS),
                 "RecoveryEnvironmentBean.recoveryBackoffPeriod", "1");
+        ServerDatabase database = ServerDatabase.of(db);
         Path home = Path.of(System.getProperty("jboss.home"));
-        Node one = new Node("node1", home, work, 800, properties);
-        Node two = new Node("node2", home, work, 900, properties);
+        Node one = new Node("node1", home, work, 800, database, properties);
+        Node two = new Node("node2", home, work, 900, database, properties);
         one.install(ear);
         two.install(ear);
         Cluster cluster = new Cluster(db, one, two);
@@ -68,16 +68,6 @@ record Cluster(TestDatabase db, Node one, Node two) implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The database the servers get: the suite's, with its credentials in the URL. */
-    private static String jdbcUrl(TestDatabase db) {
-        String url = db.jdbcUrl();
-        if (db.user() == null || url.contains("user=")) {
-            return url;
-        }
-        return url + (url.contains("?") ? "&" : "?") + "user=" + db.user()
-                + (db.password() == null ? "" : "&password=" + db.password());
     }
 
     /** A measured figure for the README's "Reliability": printed, and appended to {@code faults.dir/figures.txt}. */

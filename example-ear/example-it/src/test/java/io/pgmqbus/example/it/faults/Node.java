@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.example.it.faults;
 
+import io.pgmqbus.example.it.ServerDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,20 +29,24 @@ final class Node implements AutoCloseable {
     private final Path home;
     private final Path base;
     private final int offset;
+    private final ServerDatabase database;
     private final Map<String, String> properties;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
     /**
-     * @param properties system properties of the server (the adapter's database settings...); the
-     *                   node adds its port offset and {@code jboss.tx.node.id}
+     * @param database   the adapter's database settings (given in a file, so that no password is on a command line)
+     * @param properties further system properties of the server; the node adds its port offset and
+     *                   {@code jboss.tx.node.id}
      */
-    Node(String name, Path home, Path baseRoot, int offset, Map<String, String> properties) throws IOException {
+    Node(String name, Path home, Path baseRoot, int offset, ServerDatabase database, Map<String, String> properties)
+            throws IOException {
         this.name = name;
         this.home = home;
         this.base = baseRoot.resolve(name);
         this.offset = offset;
+        this.database = database;
         this.properties = properties;
         deleteTree(base);
         Files.createDirectories(base.resolve("deployments"));
@@ -78,6 +83,7 @@ final class Node implements AutoCloseable {
                 "-Djboss.tx.node.id=" + name,
                 "-Djboss.node.name=" + name));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add(database.wildFlyArgument(base));
         Files.createDirectories(base.resolve("log"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("log/console.log").toFile()));
@@ -204,20 +210,30 @@ final class Node implements AutoCloseable {
         static final int CUT = -1;
     }
 
+    /** Stops the server (SIGTERM, then SIGKILL after 60 s) and waits until its JVM is gone. */
     @Override
     public void close() {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+            for (ProcessHandle h : all) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (h.onExit().completeOnTimeout(null, left, TimeUnit.NANOSECONDS).get() == null) {
+                    h.destroyForcibly();
+                }
+            }
+            for (ProcessHandle h : all) {
+                h.onExit().get(30, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(name + " did not stop", e);
         }
     }
 
