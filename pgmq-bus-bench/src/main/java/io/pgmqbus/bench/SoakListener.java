@@ -29,9 +29,8 @@ public class SoakListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        long seq = Payload.seq(message.getPayload());
         try (BusConnection c = bus.getConnection()) {
-            c.send(SoakResource.RECEIPTS, SoakResource.RECEIPTS_SUBSCRIPTION, "{\"seq\":" + seq + "}");
+            c.send(SoakResource.RECEIPTS, SoakResource.RECEIPTS_SUBSCRIPTION, SoakResource.receipt(message.getPayload()));
         }
     }
 }

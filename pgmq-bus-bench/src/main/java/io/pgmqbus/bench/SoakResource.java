@@ -27,8 +27,10 @@ import java.util.logging.Logger;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SoakResource {
-    /** The channel the soak publishes to; {@link SoakListener} and the driver's ledger subscribe to it. */
+    /** The channel of {@link SoakListener} (one message per call); the driver's ledger subscribes to it too. */
     public static final String CHANNEL = "soak";
+    /** The channel of {@link SoakBatchListener} (several messages per call). */
+    public static final String BATCH_CHANNEL = "soak.batch";
     /** Where {@link SoakListener} sends its receipts, to the durable subscription {@link #RECEIPTS_SUBSCRIPTION}. */
     public static final String RECEIPTS = "soak.receipts";
     public static final String RECEIPTS_SUBSCRIPTION = "receipts";
@@ -45,10 +47,10 @@ public class SoakResource {
      */
     @POST
     @Path("publish")
-    public JsonObject publish(@QueryParam("from") long from, @QueryParam("count") int count,
-            @QueryParam("batch") int batch) {
-        if (count <= 0 || batch <= 0) {
-            throw new IllegalArgumentException("count and batch must be positive");
+    public JsonObject publish(@QueryParam("channel") String channel, @QueryParam("from") long from,
+            @QueryParam("count") int count, @QueryParam("batch") int batch) {
+        if (!CHANNEL.equals(channel) && !BATCH_CHANNEL.equals(channel) || count <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("a soak channel, and a positive count and batch are required");
         }
         int committed = 0;
         JsonObjectBuilder answer = Json.createObjectBuilder();
@@ -59,7 +61,7 @@ public class SoakResource {
                 for (long seq = from + committed; seq < from + committed + n; seq++) {
                     payloads.add(Payload.of(CHANNEL, seq));
                 }
-                publisher.publishAll(CHANNEL, payloads);
+                publisher.publishAll(channel, payloads);
                 committed += n;
             }
         } catch (Exception e) {
@@ -67,6 +69,11 @@ public class SoakResource {
             answer.add("error", String.valueOf(e));
         }
         return answer.add("committed", committed).build();
+    }
+
+    /** The receipt of a soak message: its sequence number. */
+    public static String receipt(String payload) {
+        return "{\"seq\":" + Payload.seq(payload) + "}";
     }
 
     /** The heap now, after a full collection when {@code gc} is true (bytes). */

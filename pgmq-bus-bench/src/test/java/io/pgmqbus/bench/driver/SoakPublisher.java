@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SoakPublisher {
     private final WildFly server;
+    private final String channel;
     private final long target;
     private final int rate;
     private final int batch;
@@ -37,8 +38,9 @@ final class SoakPublisher {
     private volatile long lastCommitNanos;
     private volatile boolean stopped;
 
-    SoakPublisher(WildFly server, long target, int rate, int batch, int threads) {
+    SoakPublisher(WildFly server, String channel, long target, int rate, int batch, int threads) {
         this.server = server;
+        this.channel = channel;
         this.target = target;
         this.rate = rate;
         this.batch = batch;
@@ -61,7 +63,7 @@ final class SoakPublisher {
             int ok = 0;
             boolean error = false;
             try {
-                JsonObject r = server.post("soak/publish?from=" + from + "&count=" + count + "&batch=" + batch);
+                JsonObject r = server.post("soak/publish?channel=" + channel + "&from=" + from + "&count=" + count + "&batch=" + batch);
                 ok = r.getInt("committed");
                 error = r.containsKey("error");
             } catch (IOException | RuntimeException e) {

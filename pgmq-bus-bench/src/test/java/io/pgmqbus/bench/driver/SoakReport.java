@@ -25,9 +25,9 @@ final class SoakReport {
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "pgmq-bus soak %s: %s messages at %s msg/s, %s per transaction; ack mode %s%n",
-                machine.get("date"), machine.get("messages"), machine.get("rate"), machine.get("per_transaction"),
-                machine.get("ack_mode")));
+        b.append(String.format(Locale.ROOT, "pgmq-bus soak %s: %s messages at %s msg/s, %s per publishing transaction,"
+                + " to %s; ack mode %s%n", machine.get("date"), machine.get("messages"), machine.get("rate"),
+                machine.get("per_transaction"), machine.get("listener"), machine.get("ack_mode")));
         b.append(String.format(Locale.ROOT, "%s CPUs, load %s at the start, %s at the end; %s; %s%n%n",
                 machine.get("cpus"), machine.get("load_start"), machine.get("load_end"), machine.get("postgresql"),
                 machine.get("wildfly")));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.bench.driver;
 
+import io.pgmqbus.bench.SoakResource;
 import io.pgmqbus.testdb.TestDatabase;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -25,10 +26,13 @@ import java.util.concurrent.TimeUnit;
  * (rows, dead tuples, size) and how long each fault took to recover from; writes
  * {@code soak.json} and {@code soak.txt} to {@code bench.out}, and fails when anything was lost.
  *
- * <p>System properties: {@code soak.messages} (1,000,000), {@code soak.rate} (msg/s, 500),
- * {@code soak.batch} (messages per publishing transaction, 1), {@code soak.threads} (4),
+ * <p>System properties: {@code soak.listener} ({@code batch}: a BusBatchListener bean, the default;
+ * {@code message}: a BusMessageListener bean, which on this 2-core machine keeps up with only a few
+ * hundred messages a second: each delivery is a two-phase commit of its own), {@code soak.messages}
+ * (1,000,000), {@code soak.rate} (msg/s, 800), {@code soak.batch} (messages per publishing
+ * transaction, 10), {@code soak.threads} (4),
  * {@code soak.sample} (s between samples, 30), {@code soak.kill.at} / {@code soak.crash.at}
- * (fraction of the messages committed when the fault comes, 0.05 / 0.3; 0 = none),
+ * (fraction of the messages committed when the fault comes, 0.05 / 0.4; 0 = none),
  * {@code soak.retention} / {@code soak.prune} (archive retention and pruning interval, s, 60 / 30),
  * {@code soak.drain} (longest wait for the backlog at the end, s, 900).
  */
@@ -38,13 +42,13 @@ public final class SoakRunner {
     private SoakRunner() {
     }
 
-    record Options(long messages, int rate, int batch, int threads, int sample, double killAt, double crashAt,
-            int retention, int prune, int drain) {
+    record Options(String listener, long messages, int rate, int batch, int threads, int sample, double killAt,
+            double crashAt, int retention, int prune, int drain) {
         static Options fromSystemProperties() {
-            return new Options(Long.getLong("soak.messages", 1_000_000), Integer.getInteger("soak.rate", 500),
-                    Integer.getInteger("soak.batch", 1), Integer.getInteger("soak.threads", 4),
+            return new Options(System.getProperty("soak.listener", "batch"), Long.getLong("soak.messages", 1_000_000), Integer.getInteger("soak.rate", 800),
+                    Integer.getInteger("soak.batch", 10), Integer.getInteger("soak.threads", 4),
                     Integer.getInteger("soak.sample", 30), Double.parseDouble(System.getProperty("soak.kill.at", "0.05")),
-                    Double.parseDouble(System.getProperty("soak.crash.at", "0.3")), Integer.getInteger("soak.retention", 60),
+                    Double.parseDouble(System.getProperty("soak.crash.at", "0.4")), Integer.getInteger("soak.retention", 60),
                     Integer.getInteger("soak.prune", 30), Integer.getInteger("soak.drain", 900));
         }
     }
@@ -63,7 +67,14 @@ public final class SoakRunner {
         machine.put("messages", o.messages());
         machine.put("rate", o.rate());
         machine.put("per_transaction", o.batch());
-        SoakTables tables = SoakTables.join(owner);
+        String channel = switch (o.listener()) {
+            case "message" -> SoakResource.CHANNEL;
+            case "batch" -> SoakResource.BATCH_CHANNEL;
+            default -> throw new IllegalArgumentException("soak.listener must be message or batch, was " + o.listener());
+        };
+        machine.put("listener", o.listener().equals("batch") ? "SoakBatchListener (BusBatchListener), 4 sessions"
+                : "SoakListener (BusMessageListener), 4 sessions");
+        SoakTables tables = SoakTables.join(owner, channel);
         Path home = Path.of(System.getProperty("jboss.home"));
         Path deps = Path.of(System.getProperty("deps.dir"));
         List<Result> results = Collections.synchronizedList(new ArrayList<>());
@@ -95,7 +106,7 @@ public final class SoakRunner {
 
     private static long run(Options o, TestDatabase db, WildFly server, SoakTables tables, List<Result> results)
             throws Exception {
-        SoakPublisher publisher = new SoakPublisher(server, o.messages(), o.rate(), o.batch(), o.threads());
+        SoakPublisher publisher = new SoakPublisher(server, tables.channel(), o.messages(), o.rate(), o.batch(), o.threads());
         SoakFaults faults = new SoakFaults(tables, publisher);
         long t0 = System.nanoTime();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {

@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the soak reads in the database. Besides the bean's subscription ({@code soak} on channel
- * {@code soak}, whose queue and archive are what the soak watches), the driver joins two durable
+ * What the soak reads in the database. Besides the bean's subscription ({@code soak} on the soak's
+ * channel, whose queue and archive are what the soak watches), the driver joins two durable
  * subscriptions nobody consumes: {@code ledger} on the same channel, so every committed publish
  * leaves a copy in the same transaction (what was really committed, whatever the publisher was
  * told), and {@code receipts}, which the bean sends a receipt to in each delivery's transaction
@@ -25,26 +25,29 @@ import java.util.Map;
  */
 final class SoakTables {
     private final Clients.Connector db;
+    private final String channel;
     private final String ledger;
     private final String receipts;
     /** The queue of the bean's durable subscription. */
-    private final String consumer = QueueNames.durableQueue(SoakResource.CHANNEL, "soak");
+    private final String consumer;
     private boolean pgstattuple;
 
-    private SoakTables(Clients.Connector db, String ledger, String receipts) {
+    private SoakTables(Clients.Connector db, String channel, String ledger, String receipts) {
         this.db = db;
+        this.channel = channel;
+        this.consumer = QueueNames.durableQueue(channel, "soak");
         this.ledger = ledger;
         this.receipts = receipts;
     }
 
-    /** Joins the ledger and the receipts subscriptions (before anything is published). */
-    static SoakTables join(Clients.Connector db) throws SQLException {
+    /** Joins the ledger subscription of {@code channel} and the receipts subscription (before anything is published). */
+    static SoakTables join(Clients.Connector db, String channel) throws SQLException {
         DirectBackend backend = new DirectBackend(AckMode.ARCHIVE);
         try (Connection c = db.open(); Statement st = c.createStatement()) {
-            String ledger = backend.join(c, SoakResource.CHANNEL, "ledger", "soak-driver", 600).queueName();
+            String ledger = backend.join(c, channel, "ledger", "soak-driver", 600).queueName();
             String receipts = backend.join(c, SoakResource.RECEIPTS, SoakResource.RECEIPTS_SUBSCRIPTION, "soak-driver", 600)
                     .queueName();
-            SoakTables t = new SoakTables(db, ledger, receipts);
+            SoakTables t = new SoakTables(db, channel, ledger, receipts);
             try {
                 st.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple");
                 t.pgstattuple = true;
@@ -64,6 +67,10 @@ final class SoakTables {
 
     String consumer() {
         return consumer;
+    }
+
+    String channel() {
+        return channel;
     }
 
     /** The highest receipt id committed: grows as long as deliveries commit. */
@@ -146,7 +153,7 @@ final class SoakTables {
 
     /** The sequence numbers of the soak's messages in the channel's dead-letter queue (none when it has none). */
     BitSet deadLettered() throws SQLException {
-        String dlq = QueueNames.deadLetterQueue(SoakResource.CHANNEL);
+        String dlq = QueueNames.deadLetterQueue(channel);
         if (single("SELECT count(*) FROM pg_class WHERE oid = to_regclass('pgmq.q_" + dlq + "')") == 0) {
             return new BitSet();
         }
