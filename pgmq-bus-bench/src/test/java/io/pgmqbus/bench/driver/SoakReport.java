@@ -34,7 +34,12 @@ final class SoakReport {
         for (Result r : of("summary")) {
             b.append(line(r, "published", "received", "lost", "duplicates", "dead_lettered", "failed_publishes",
                     "failed_but_committed", "acknowledged_not_in_ledger", "published_twice", "received_unpublished"));
-            b.append(line(r, "attempted", "schedule_slots_given_up", "drain_s", "elapsed_s"));
+            b.append(line(r, "attempted", "schedule_slots_given_up", "drain_s", "elapsed_s", "in_doubt_committed_by_driver",
+                    "prepared_left"));
+            if (r.number("in_doubt_committed_by_driver") > 0) {
+                b.append("  prepared transactions the server's recovery left, committed by the driver: ")
+                        .append(r.metrics.get("in_doubt")).append('\n');
+            }
             if (r.number("lost") > 0) {
                 b.append("  lost, the first: ").append(r.metrics.get("lost_first")).append('\n');
             }

@@ -34,7 +34,12 @@ import java.util.concurrent.TimeUnit;
  * {@code soak.sample} (s between samples, 30), {@code soak.kill.at} / {@code soak.crash.at}
  * (fraction of the messages committed when the fault comes, 0.05 / 0.4; 0 = none),
  * {@code soak.retention} / {@code soak.prune} (archive retention and pruning interval, s, 60 / 30),
- * {@code soak.drain} (longest wait for the backlog at the end, s, 900).
+ * {@code soak.drain} (longest wait for the backlog at the end, s, 900), {@code soak.in.doubt} (s after
+ * which the driver commits a prepared transaction that the server's recovery left, as an operator
+ * would, and reports it; 480, four recovery passes; 0 = never). Committing a branch earlier than the
+ * transaction manager's recovery would have rolled it back as an orphan breaks its transaction: at
+ * 120 s a run lost 20 messages, acknowledged without their receipts. The command fails when a
+ * message was lost, and when prepared transactions were left (committed by the driver or still there).
  */
 public final class SoakRunner {
     private static final String DATABASE = "pgmq_soak";
@@ -43,13 +48,14 @@ public final class SoakRunner {
     }
 
     record Options(String listener, long messages, int rate, int batch, int threads, int sample, double killAt,
-            double crashAt, int retention, int prune, int drain) {
+            double crashAt, int retention, int prune, int drain, int inDoubt) {
         static Options fromSystemProperties() {
             return new Options(System.getProperty("soak.listener", "batch"), Long.getLong("soak.messages", 1_000_000), Integer.getInteger("soak.rate", 800),
                     Integer.getInteger("soak.batch", 10), Integer.getInteger("soak.threads", 4),
                     Integer.getInteger("soak.sample", 30), Double.parseDouble(System.getProperty("soak.kill.at", "0.05")),
                     Double.parseDouble(System.getProperty("soak.crash.at", "0.4")), Integer.getInteger("soak.retention", 60),
-                    Integer.getInteger("soak.prune", 30), Integer.getInteger("soak.drain", 900));
+                    Integer.getInteger("soak.prune", 30), Integer.getInteger("soak.drain", 900),
+                    Integer.getInteger("soak.in.doubt", 480));
         }
     }
 
@@ -78,7 +84,7 @@ public final class SoakRunner {
         Path home = Path.of(System.getProperty("jboss.home"));
         Path deps = Path.of(System.getProperty("deps.dir"));
         List<Result> results = Collections.synchronizedList(new ArrayList<>());
-        long lost;
+        Result summary;
         try (WildFly server = WildFly.start(home, Integer.getInteger("bench.port.offset", 700), Map.of(
                 "PGMQ_BUS_JDBC_URL", url, "PGMQ_BUS_ACK_MODE", "archive"))) {
             Path rar = WildFly.configured(deps.resolve("pgmq-bus-ra.rar"), Map.of(
@@ -87,7 +93,7 @@ public final class SoakRunner {
             server.deploy(rar, deps.resolve("pgmq-bus-api.jar"), Path.of(System.getProperty("bench.war")), Duration.ofMinutes(3));
             tables.requireConsumer();
             log("deployed; server log: " + server.log() + "; the bean's queue: pgmq.q_" + tables.consumer());
-            lost = run(o, db, server, tables, results);
+            summary = run(o, db, server, tables, results);
         } finally {
             machine.put("load_end", BenchRunner.loadAverage());
             SoakReport report = new SoakReport(machine, results);
@@ -99,12 +105,15 @@ public final class SoakRunner {
             System.out.println("results: " + out.resolve("soak.json") + ", " + out.resolve("soak.txt"));
             db.stop();
         }
-        if (lost > 0) {
-            throw new IllegalStateException("soak: " + lost + " committed messages were never received");
+        long lost = (long) summary.number("lost");
+        long left = (long) (summary.number("in_doubt_committed_by_driver") + summary.number("prepared_left"));
+        if (lost > 0 || left > 0) {
+            throw new IllegalStateException("soak: " + lost + " committed messages were never received; " + left
+                    + " prepared transactions were left by the server's recovery");
         }
     }
 
-    private static long run(Options o, TestDatabase db, WildFly server, SoakTables tables, List<Result> results)
+    private static Result run(Options o, TestDatabase db, WildFly server, SoakTables tables, List<Result> results)
             throws Exception {
         SoakPublisher publisher = new SoakPublisher(server, tables.channel(), o.messages(), o.rate(), o.batch(), o.threads());
         SoakFaults faults = new SoakFaults(tables, publisher);
@@ -114,7 +123,11 @@ public final class SoakRunner {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleAtFixedRate(() -> results.add(sample(t0, server, tables, publisher)), 0, o.sample(), TimeUnit.SECONDS);
+        List<String> inDoubt = Collections.synchronizedList(new ArrayList<>());
+        sampler.scheduleAtFixedRate(() -> {
+            results.add(sample(t0, server, tables, publisher));
+            resolveInDoubt(tables, o.inDoubt(), inDoubt);
+        }, 0, o.sample(), TimeUnit.SECONDS);
         log("publishing " + o.messages() + " messages at " + o.rate() + " msg/s, " + o.batch() + " per transaction");
         publisher.start();
         try {
@@ -150,10 +163,12 @@ public final class SoakRunner {
         sampler.shutdown();
         sampler.awaitTermination(5, TimeUnit.MINUTES);
         results.add(sample(t0, server, tables, publisher));
-        Result summary = account(tables, publisher).put("drain_s", Result.round(drained, 1))
+        Result summary = account(tables, publisher).put("in_doubt_committed_by_driver", inDoubt.size())
+                .put("in_doubt", inDoubt.toString()).put("prepared_left", tables.prepared())
+                .put("drain_s", Result.round(drained, 1))
                 .put("elapsed_s", Result.round((System.nanoTime() - t0) / 1e9, 1));
         results.add(0, summary);
-        return (long) summary.number("lost");
+        return summary;
     }
 
     /** Lost, duplicated, dead-lettered: from the ledger, the receipts and what the publisher was told. */
@@ -185,6 +200,21 @@ public final class SoakRunner {
                 .put("received_unpublished", unexpected.cardinality())
                 .put("lost_first", lost.stream().limit(20).boxed().toList().toString())
                 .put("schedule_slots_given_up", publisher.skipped());
+    }
+
+    /** The operator's step of {@link SoakTables#commitInDoubt}, when {@code seconds} is positive. */
+    private static void resolveInDoubt(SoakTables tables, int seconds, List<String> resolved) {
+        if (seconds <= 0) {
+            return;
+        }
+        try {
+            for (String x : tables.commitInDoubt(seconds)) {
+                log("in doubt for more than " + seconds + " s, left by the server's recovery; committed: " + x);
+                resolved.add(x);
+            }
+        } catch (Exception e) {
+            log("could not look for transactions in doubt: " + e.getMessage());
+        }
     }
 
     private static Result sample(long t0, WildFly server, SoakTables tables, SoakPublisher publisher) {

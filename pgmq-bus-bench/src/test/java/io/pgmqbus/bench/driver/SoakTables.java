@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -139,6 +141,33 @@ final class SoakTables {
             }
         }
         return m;
+    }
+
+    /**
+     * Commits the prepared transactions of this database older than {@code seconds}: branches the
+     * transaction manager's recovery has not resolved in that time (several of its passes), which
+     * hold their rows locked and the vacuum horizon back for as long as they stay. An operator's
+     * step, and reported as such; commit, because a branch the transaction manager has not rolled
+     * back as an orphan by then is one of a transaction it logged as committing.
+     *
+     * @return each one's gid and age
+     */
+    List<String> commitInDoubt(int seconds) throws SQLException {
+        List<String> committed = new ArrayList<>();
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            List<String[]> old = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT gid, round(extract(epoch FROM now() - prepared)) FROM pg_prepared_xacts"
+                    + " WHERE database = current_database() AND prepared < now() - make_interval(secs => " + seconds + ")")) {
+                while (rs.next()) {
+                    old.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] x : old) {
+                st.execute("COMMIT PREPARED '" + x[0].replace("'", "''") + "'");
+                committed.add(x[0] + " (prepared " + x[1] + " s before)");
+            }
+        }
+        return committed;
     }
 
     /** The sequence numbers of the ledger (committed publishes); numbers there twice are added to {@code twice}. */
