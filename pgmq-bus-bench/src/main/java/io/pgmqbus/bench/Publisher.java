@@ -82,31 +82,47 @@ public class Publisher {
      */
     public void preload(Target target, Run run, long from, int count) throws Exception {
         long begin = System.nanoTime();
-        transaction.begin();
-        try {
-            if (target.bus()) {
-                java.util.List<String> payloads = new java.util.ArrayList<>(count);
-                for (long seq = from; seq < from + count; seq++) {
-                    payloads.add(Payload.of(run.id(), seq));
-                }
-                try (BusConnection c = bus.getConnection()) {
-                    c.publishBatch(target.address(), payloads);
-                }
-            } else {
+        if (target.bus()) {
+            java.util.List<String> payloads = new java.util.ArrayList<>(count);
+            for (long seq = from; seq < from + count; seq++) {
+                payloads.add(Payload.of(run.id(), seq));
+            }
+            publishAll(target.address(), payloads);
+        } else {
+            transaction.begin();
+            try {
                 try (JMSContext c = jms.createContext()) {
                     for (long seq = from; seq < from + count; seq++) {
                         c.createProducer().send(queue(target), Payload.of(run.id(), seq));
                     }
+                }
+                transaction.commit();
+            } catch (Exception | Error e) {
+                rollback();
+                throw e;
+            }
+        }
+        long end = System.nanoTime();
+        for (long seq = from; seq < from + count; seq++) {
+            run.published(seq, begin, end);
+        }
+    }
+
+    /** Publishes {@code payloads} to a bus channel in one transaction: one publish, or one publishBatch for several. */
+    public void publishAll(String channel, java.util.List<String> payloads) throws Exception {
+        transaction.begin();
+        try {
+            try (BusConnection c = bus.getConnection()) {
+                if (payloads.size() == 1) {
+                    c.publish(channel, payloads.get(0));
+                } else {
+                    c.publishBatch(channel, payloads);
                 }
             }
             transaction.commit();
         } catch (Exception | Error e) {
             rollback();
             throw e;
-        }
-        long end = System.nanoTime();
-        for (long seq = from; seq < from + count; seq++) {
-            run.published(seq, begin, end);
         }
     }
 

@@ -67,11 +67,12 @@ public final class BenchRunner {
                     "fsync=on,synchronous_commit=on,shared_preload_libraries=pg_stat_statements");
         }
         TestDatabase db = TestDatabase.get();
-        String url = prepareDatabase(db);
+        String url = prepareDatabase(db, DATABASE);
         Clients.Connector owner = () -> DriverManager.getConnection(url);
         Clients.Connector tenant = () -> DriverManager.getConnection(url.replaceAll("[?&]user=.*$", ""), TENANT, TENANT_PASSWORD);
 
         Map<String, Object> machine = machine(owner);
+        machine.put("ack_mode", "delete (raw baseline deletes too)");
         List<Result> results = new ArrayList<>() {
             @Override
             public boolean add(Result r) {
@@ -275,17 +276,18 @@ public final class BenchRunner {
     }
 
     /**
-     * Creates the benchmark database (embedded server) with the bus installed and a tenant role
-     * for the isolated backend; returns its JDBC URL with the credentials in it (for the server).
+     * Creates the benchmark database {@code database} (embedded server, anew) with the bus installed
+     * and a tenant role for the isolated backend; returns its JDBC URL with the credentials in it
+     * (for the server).
      */
-    private static String prepareDatabase(TestDatabase db) throws SQLException {
+    static String prepareDatabase(TestDatabase db, String database) throws SQLException {
         String given = System.getProperty(TestDatabase.URL_VARIABLE, System.getenv(TestDatabase.URL_VARIABLE));
         boolean external = given != null && !given.isBlank();
-        String url = external ? db.jdbcUrl() : db.urlFor(DATABASE);
+        String url = external ? db.jdbcUrl() : db.urlFor(database);
         if (!external) {
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-                st.execute("CREATE DATABASE " + DATABASE);
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                st.execute("CREATE DATABASE " + database);
             }
         }
         if (db.user() != null && !url.contains("user=")) {
@@ -300,7 +302,8 @@ public final class BenchRunner {
         return url;
     }
 
-    private static Map<String, Object> machine(Clients.Connector db) throws SQLException {
+    /** The machine, the database and the server of a run, and the load average at its start. */
+    static Map<String, Object> machine(Clients.Connector db) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("date", OffsetDateTime.now().withNano(0).toString());
         m.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -317,7 +320,6 @@ public final class BenchRunner {
             m.put("pgmq", rs.getString(4) == null ? "pgmq-bus compat install (sql/001)" : "extension " + rs.getString(4));
         }
         m.put("wildfly", Path.of(System.getProperty("jboss.home")).getFileName().toString() + ", standalone-full");
-        m.put("ack_mode", "delete (raw baseline deletes too)");
         return m;
     }
 

@@ -20,7 +20,8 @@ import java.util.Locale;
  */
 final class IdleCost {
     static final List<String> STOPPED = List.of("BusNotifyListener", "BusPollListener", "BusOneSessionListener",
-            "BusFourSessionsListener", "BusBatchOneSessionListener", "BusBatchFourSessionListener");
+            "BusFourSessionsListener", "BusBatchOneSessionListener", "BusBatchFourSessionListener", "SoakListener",
+            "SoakBatchListener");
 
     private final Clients.Connector observer;
     private final String database;

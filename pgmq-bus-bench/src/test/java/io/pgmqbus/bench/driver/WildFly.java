@@ -32,17 +32,23 @@ final class WildFly implements AutoCloseable {
 
     private final Path home;
     private final int offset;
-    private final Process process;
+    private final List<String> command;
     private final Path log;
+    private volatile Process process;
     /** HTTP/1.1: a measurement request lasts up to a minute, which Undertow's HTTP/2 upgrade cuts short. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    private WildFly(Path home, int offset, Process process, Path log) {
+    private WildFly(Path home, int offset, List<String> command, Path log) throws IOException {
         this.home = home;
         this.offset = offset;
-        this.process = process;
+        this.command = command;
         this.log = log;
+        this.process = launch(ProcessBuilder.Redirect.to(log.toFile()));
+    }
+
+    private Process launch(ProcessBuilder.Redirect output) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
     }
 
     /** Boots the server with {@code properties} as system properties (the adapter's database settings). */
@@ -55,13 +61,79 @@ final class WildFly implements AutoCloseable {
         }
         // messages a previous run left in Artemis's journal would only slow this one down
         deleteTree(home.resolve("standalone/data/activemq"));
+        // and a previous run's transactions in doubt belong to a database dropped since
+        deleteTree(home.resolve("standalone/data/tx-object-store"));
         Path log = home.resolve("standalone/log/bench-console.log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-c", "standalone-full.xml", "-Djboss.socket.binding.port-offset=" + offset));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new WildFly(home, offset, process, log);
+        return new WildFly(home, offset, List.copyOf(command), log);
+    }
+
+    /** kill -9 of the server (its JVM and the script that started it); returns once it is gone. */
+    void kill() throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the server again, as before, on the deployments it has (the EAR included); the console log goes on. */
+    void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("WildFly is still running");
+        }
+        process = launch(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    /** Waits until the benchmark application answers ping (after a restart); false when it did not in time. */
+    boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if ("ok".equals(get("ping"))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /**
+     * A copy of the adapter's RAR whose {@code META-INF/ironjacamar.xml} also sets {@code properties},
+     * config properties of the resource adapter that have no system-property fallback (as an
+     * operator would set them in the descriptor).
+     */
+    static Path configured(Path rar, Map<String, String> properties) throws IOException {
+        Path copy = Files.createTempFile("pgmq-bus-ra", ".rar");
+        StringBuilder lines = new StringBuilder();
+        properties.forEach((k, v) -> lines.append("  <config-property name=\"").append(k).append("\">").append(v)
+                .append("</config-property>\n"));
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(rar.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                byte[] content = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("META-INF/ironjacamar.xml")) {
+                    String xml = new String(content, java.nio.charset.StandardCharsets.UTF_8);
+                    int at = xml.indexOf("  <transaction-support>");
+                    if (at < 0) {
+                        throw new IllegalStateException("no <transaction-support> in the RAR's ironjacamar.xml");
+                    }
+                    content = (xml.substring(0, at) + lines + xml.substring(at)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.write(content);
+                out.closeEntry();
+            }
+        }
+        copy.toFile().deleteOnExit();
+        return copy;
     }
 
     /** Writes the benchmark EAR (adapter, API in lib/, the web module) into the deployment scanner's folder and waits for it. */
