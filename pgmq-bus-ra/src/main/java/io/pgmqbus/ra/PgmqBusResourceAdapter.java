@@ -184,9 +184,10 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     /**
      * For the container's crash recovery: an XA resource on a connection of its own, so that the
      * recovery manager can list the delivery branches left prepared in doubt (pgjdbc's recover
-     * reads pg_prepared_xacts) and commit or roll them back. The connections of an earlier call are
-     * closed by the next one and at stop. Empty while the database is unreachable (the next scan
-     * asks again).
+     * reads pg_prepared_xacts) and commit or roll them back. Every call gets the same resource
+     * while its connection works (WildFly asks once per activation in a scan and uses every answer
+     * afterwards, so closing an earlier answer would break it); a broken one is replaced, and it is
+     * closed at stop. Empty while the database is unreachable (the next scan asks again).
      */
     @Override
     public XAResource[] getXAResources(ActivationSpec[] specs) {
@@ -194,8 +195,16 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             return new XAResource[0];
         }
         synchronized (recovery) {
-            closeRecoveryConnections();
             try {
+                if (!recovery.isEmpty()) {
+                    XAResource current = recovery.get(0).getXAResource();
+                    try {
+                        current.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                        return new XAResource[] {current};
+                    } catch (javax.transaction.xa.XAException broken) {
+                        closeRecoveryConnections();
+                    }
+                }
                 XAConnection xa = connections.openXa();
                 recovery.add(xa);
                 recoveryOutage.succeeded();

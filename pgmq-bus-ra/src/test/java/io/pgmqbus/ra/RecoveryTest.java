@@ -46,4 +46,13 @@ class RecoveryTest extends AdapterTest {
         assertEquals(0, count("SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE '%"
                 + java.util.Base64.getEncoder().encodeToString(xid.getGlobalTransactionId()) + "%'"));
     }
+
+    @Test
+    void aResourceHandedToTheRecoveryManagerStaysUsableWhenItAsksAgain() throws Exception {
+        // WildFly asks once per activation in a scan, and uses every answer afterwards
+        XAResource first = bus.ra.getXAResources(new ActivationSpec[0])[0];
+        XAResource second = bus.ra.getXAResources(new ActivationSpec[0])[0];
+        first.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        second.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+    }
 }
