@@ -11,14 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two WildFly nodes running the example on one PostgreSQL, a steady stream of orders placed through
@@ -26,26 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * an order the {@code billing} subscription acknowledged is a row of its archive, whose read count
  * is the number of deliveries it took.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterFaultsIT {
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private Cluster cluster;
-    private Ledger ledger;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = Cluster.start();
-        ledger = new Ledger(cluster.db());
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ClusterFaultsIT extends OnTwoNodes {
     @Test
     @Order(1)
     void aSteadyStreamThroughBothNodesIsBilledOnceAndReachesEveryNode() throws Exception {
@@ -85,7 +60,7 @@ class ClusterFaultsIT {
         long reapedAfterMs;
         long restartMs;
         try (OrderStream stream = new OrderStream(prefix, List.of(one, two), 40)) {
-            Thread.sleep(4_000);
+            stream.awaitCommitted(60);
             long killedAt = System.nanoTime();
             one.kill();
             // not before its lease: publishers skip it after one lease, the reaper drops it after two
@@ -101,7 +76,7 @@ class ClusterFaultsIT {
             restartMs = (System.nanoTime() - restarting) / 1_000_000;
             restartedAtMs = stream.nowMs();
             newQueue = ledger.ephemeralQueueOf(one.pid());
-            Thread.sleep(4_000);
+            stream.awaitCommitted(60);
             stream.close();
             committed = stream.items(Outcome.COMMITTED);
             unknown = stream.items(Outcome.UNKNOWN);

@@ -14,17 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The database crashes (an immediate stop: every connection cut, WAL replayed at the next start)
@@ -32,26 +26,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * twice the lease. Publishing fails cleanly meanwhile, nothing committed is lost, readers come back
  * by themselves, each says so once, and nobody's subscription is reaped for an outage all shared.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DatabaseFaultsIT {
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private Cluster cluster;
-    private Ledger ledger;
-
-    @BeforeAll
-    void start() throws Exception {
+class DatabaseFaultsIT extends OnTwoNodes {
+    @Override
+    protected void beforeCluster() {
         assumeTrue(TestDatabase.get().crashable(), "these tests crash the database, so they need the embedded one;"
                 + " PGMQ_BUS_JDBC_URL names another");
-        cluster = Cluster.start();
-        ledger = new Ledger(cluster.db());
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -89,7 +68,7 @@ class DatabaseFaultsIT {
         long crashedAt;
         long restartedAt;
         try (OrderStream stream = new OrderStream(prefix, List.of(one, two), 20)) {
-            Thread.sleep(2_000);
+            stream.awaitCommitted(20);
             crashedAt = stream.nowMs();
             cluster.db().crash();
             Thread.sleep(down.toMillis());
@@ -101,7 +80,7 @@ class DatabaseFaultsIT {
                     .filter(p -> p.outcome() == Outcome.COMMITTED && p.sentAtMs() > restartedAt)
                     .mapToLong(OrderStream.Placed::sentAtMs).min().orElse(-1), t -> t >= 0);
             assertTrue(firstCommit >= 0, "an order is committed after the database is back");
-            Thread.sleep(3_000);
+            stream.awaitCommitted(30);
             stream.close();
 
             List<String> committed = stream.items(Outcome.COMMITTED);

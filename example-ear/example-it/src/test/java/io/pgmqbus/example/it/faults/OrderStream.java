@@ -79,6 +79,18 @@ final class OrderStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (up to a minute) until {@code more} further orders were committed from now on, and fails
+     * when they were not: the stream has run under that load before a fault is caused.
+     */
+    void awaitCommitted(int more) throws Exception {
+        int target = items(Outcome.COMMITTED).size() + more;
+        int reached = Until.reached(java.time.Duration.ofSeconds(60), () -> items(Outcome.COMMITTED).size(), n -> n >= target);
+        if (reached < target) {
+            throw new AssertionError("the order stream committed " + reached + " orders, not " + target + ", within a minute");
+        }
+    }
+
     List<Placed> all() {
         return new ArrayList<>(placed.values());
     }
