@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +22,10 @@ import java.util.logging.Logger;
 /**
  * Applies the scripts of {@code sql/} (packaged in the adapter as {@code io/pgmqbus/sql/}) in order,
  * under an advisory lock so that nodes starting together do not race, and checks that a database
- * prepared by hand has them. Every script is idempotent, so installing twice changes nothing.
+ * prepared by hand has them. A script already installed in its version (or a later one) is not run
+ * again; every script is idempotent anyway, so installing twice changes nothing. A script that
+ * cannot get its locks within a wait (30 s) fails the install, naming the prepared transactions that
+ * may hold them.
  *
  * <p>The PGMQ-compatible script is applied only where PGMQ is not there already: a database that
  * offers the real extension gets {@code CREATE EXTENSION pgmq}; one that has a schema {@code pgmq}
@@ -67,6 +71,17 @@ public final class SchemaInstaller {
     static final String COMPAT_MARKER = "pgmq-bus compat";
     private static final Logger LOG = Logger.getLogger(SchemaInstaller.class.getName());
 
+    /** How long a script may wait for a lock before the install fails (instead of waiting for ever). */
+    private final Duration lockWait;
+
+    public SchemaInstaller() {
+        this(Duration.ofSeconds(30));
+    }
+
+    SchemaInstaller(Duration lockWait) {
+        this.lockWait = lockWait;
+    }
+
     /**
      * Installs every script. The connection must be in auto-commit mode (each script manages its
      * own transaction) and belong to a role allowed to create schemas, roles and functions.
@@ -95,22 +110,82 @@ public final class SchemaInstaller {
 
     private List<Script> installLocked(Connection c) throws SQLException {
         List<Script> applied = new ArrayList<>();
+        List<Script> missing = missing(c);
+        Map<String, Integer> recorded = recordedVersions(c);
+        String callersLockTimeout;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW lock_timeout")) {
+            rs.next();
+            callersLockTimeout = rs.getString(1);
+        }
         for (Script script : Script.values()) {
             if (script == Script.PGMQ_COMPAT && !needsCompat(c)) {
                 continue;
             }
+            // a script already installed in this version or a later one is left alone: running it
+            // again would wait for the locks of any transaction using the bus's tables, for ever
+            // for a branch left prepared by a node that died (whose recovery needs this start)
+            Integer version = recorded.get(script.key());
+            if (!missing.contains(script) && (script.version == 0 || version != null && version >= script.version)) {
+                continue;
+            }
             try (Statement st = c.createStatement()) {
+                st.execute("SET lock_timeout = " + lockWait.toMillis());
                 st.execute(text(script));
             } catch (SQLException e) {
                 try (Statement st = c.createStatement()) {
                     st.execute("ROLLBACK"); // the script's own transaction is left aborted
                 }
-                throw firstError(script, e);
+                throw blocked(c, firstError(script, e));
+            } finally {
+                try (PreparedStatement ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+                    ps.setString(1, callersLockTimeout);
+                    ps.execute();
+                }
             }
             applied.add(script);
             LOG.fine(() -> "applied " + script.file);
         }
         return applied;
+    }
+
+    /** The versions recorded in pgmq_bus.script_version, by script key; empty before the first install. */
+    private static Map<String, Integer> recordedVersions(Connection c) throws SQLException {
+        Map<String, Integer> found = new HashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet exists = st.executeQuery("SELECT to_regclass('pgmq_bus.script_version') IS NOT NULL")) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return found;
+            }
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT script, version FROM pgmq_bus.script_version")) {
+            while (rs.next()) {
+                found.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A script that could not get its locks within the wait: names the prepared transactions of the
+     * database, the usual holders that never let go by themselves, and how to end them.
+     */
+    private static SQLException blocked(Connection c, SQLException e) throws SQLException {
+        if (!"55P03".equals(e.getSQLState())) {
+            return e;
+        }
+        List<String> prepared = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() ORDER BY prepared")) {
+            while (rs.next()) {
+                prepared.add("'" + rs.getString(1) + "' (prepared " + rs.getTimestamp(2).toInstant() + ")");
+            }
+        }
+        return new SQLException(e.getMessage() + ": another transaction holds the bus's tables"
+                + (prepared.isEmpty() ? " (see pg_locks)"
+                : "; prepared transactions left in doubt: " + String.join(", ", prepared)
+                + ". Let the transaction manager that prepared them recover them, or end each by hand with"
+                + " COMMIT PREPARED or ROLLBACK PREPARED, then start again"), e.getSQLState(), e);
     }
 
     /** False when PGMQ is there already (real extension, or another install); installs the extension when offered. */
