@@ -69,6 +69,36 @@ public abstract class ForwardingXAResource implements XAResource {
     }
 
     /**
+     * Where a prepared branch is completed (and branches are listed) when this resource's own
+     * connection is gone: a transaction manager recovering after a crash may hold this resource
+     * longer than its connection lives. Null: nowhere else.
+     */
+    protected XAResource elsewhere() {
+        return null;
+    }
+
+    /**
+     * Runs {@code call} on pgjdbc's resource, or on {@link #elsewhere()} when the connection is lost:
+     * a prepared branch can be completed from any session.
+     */
+    private <T> T anywhere(RecoveryXAResource.Call<T> call) throws XAException {
+        try {
+            return call.on(delegate);
+        } catch (XAException e) {
+            XAResource other = RecoveryXAResource.connectionLost(e) ? elsewhere() : null;
+            if (other == null) {
+                throw e;
+            }
+            try {
+                return call.on(other);
+            } catch (XAException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
+        }
+    }
+
+    /**
      * Runs {@code work} with the branch's state, which cannot change until it returns: work that
      * sees {@link Branch#ACTIVE} completes inside the branch, before any rollback.
      */
@@ -152,7 +182,14 @@ public abstract class ForwardingXAResource implements XAResource {
             }
         }
         try {
-            delegate.commit(xid, onePhase);
+            if (onePhase) {
+                delegate.commit(xid, true);
+            } else {
+                anywhere(r -> {
+                    r.commit(xid, false);
+                    return null;
+                });
+            }
         } catch (XAException | RuntimeException e) {
             moveTo(Branch.NONE);
             commitFailed();
@@ -166,7 +203,10 @@ public abstract class ForwardingXAResource implements XAResource {
     public void rollback(Xid xid) throws XAException {
         lock.lock();
         try {
-            delegate.rollback(xid);
+            anywhere(r -> {
+                r.rollback(xid);
+                return null;
+            });
         } finally {
             moveTo(Branch.ROLLED_BACK);
             try {
@@ -179,12 +219,15 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public void forget(Xid xid) throws XAException {
-        delegate.forget(xid);
+        anywhere(r -> {
+            r.forget(xid);
+            return null;
+        });
     }
 
     @Override
     public Xid[] recover(int flag) throws XAException {
-        return delegate.recover(flag);
+        return anywhere(r -> r.recover(flag));
     }
 
     @Override

@@ -78,8 +78,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
     private transient Heartbeat heartbeat;
-    /** The connections handed to the container for XA recovery (closed by the next call, and at stop). */
-    private final transient List<XAConnection> recovery = new ArrayList<>();
+    /** What the container's recovery manager gets, inbound and as the outbound resources' fallback; set at start. */
+    private transient volatile RecoveryXAResource recovery;
     /** A database outage as the recovery scans see it: said once, not at every scan. */
     private final transient Outage recoveryOutage = new Outage(LOG, "pgmq-bus XA recovery");
     private transient jakarta.transaction.TransactionSynchronizationRegistry transactions;
@@ -93,6 +93,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         busBackend = settings.backend();
         transactions = transactionRegistry(ctx);
         connections = new ConnectionSource(settings.inboundDataSource(), settings.dataSource(), settings.listenDataSource(), 16);
+        recovery = new RecoveryXAResource(connections);
         prepareDatabase();
         wakeUps = new WakeUpListener(connections);
         activations = new ConcurrentHashMap<>();
@@ -145,7 +146,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(java.util.logging.Level.WARNING, "pgmq-bus: stopping did not finish cleanly", e);
         } finally {
-            closeRecoveryConnections();
+            recovery.close();
             connections.close();
         }
         LOG.info("pgmq-bus stopped");
@@ -182,47 +183,31 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     }
 
     /**
-     * For the container's crash recovery: an XA resource on a connection of its own, so that the
-     * recovery manager can list the delivery branches left prepared in doubt (pgjdbc's recover
-     * reads pg_prepared_xacts) and commit or roll them back. Every call gets the same resource
-     * while its connection works (WildFly asks once per activation in a scan and uses every answer
-     * afterwards, so closing an earlier answer would break it); a broken one is replaced, and it is
-     * closed at stop. Empty while the database is unreachable (the next scan asks again).
+     * For the container's crash recovery: the adapter's {@link RecoveryXAResource}, on a connection
+     * of its own, so that the recovery manager can list the delivery branches left prepared in doubt
+     * and commit or roll them back. Every call gets the same resource, which stays usable whatever
+     * happens to its connection (WildFly asks once per activation in a scan and uses every answer
+     * afterwards). Empty while the database is unreachable, said once (the next scan asks again).
      */
     @Override
     public XAResource[] getXAResources(ActivationSpec[] specs) {
-        if (connections == null) {
+        RecoveryXAResource resource = recovery;
+        if (resource == null) {
             return new XAResource[0];
         }
-        synchronized (recovery) {
-            try {
-                if (!recovery.isEmpty()) {
-                    XAResource current = recovery.get(0).getXAResource();
-                    try {
-                        current.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-                        return new XAResource[] {current};
-                    } catch (javax.transaction.xa.XAException broken) {
-                        closeRecoveryConnections();
-                    }
-                }
-                XAConnection xa = connections.openXa();
-                recovery.add(xa);
-                recoveryOutage.succeeded();
-                return new XAResource[] {xa.getXAResource()};
-            } catch (java.sql.SQLException e) {
-                recoveryOutage.failed(e);
-                return new XAResource[0];
-            }
+        try {
+            resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN); // the database answers
+            recoveryOutage.succeeded();
+            return new XAResource[] {resource};
+        } catch (javax.transaction.xa.XAException e) {
+            recoveryOutage.failed(e);
+            return new XAResource[0];
         }
     }
 
-    private void closeRecoveryConnections() {
-        synchronized (recovery) {
-            for (XAConnection xa : recovery) {
-                connections.discard(xa);
-            }
-            recovery.clear();
-        }
+    /** Where outbound XA resources complete branches left prepared when their own connection is gone; null before start. */
+    public RecoveryXAResource recoveryResource() {
+        return recovery;
     }
 
     private static jakarta.transaction.TransactionSynchronizationRegistry transactionRegistry(BootstrapContext ctx) {

@@ -51,6 +51,16 @@ final class BusConnectionImpl implements BusConnection {
         return rolledBack;
     }
 
+    /**
+     * Whether this handle is open and its database connection answers within {@code timeoutSeconds}
+     * (as {@link java.sql.Connection#isValid}). IronJacamar's recovery asks this by reflection before
+     * every scan and destroys its recovery connection when the method is missing or says false.
+     */
+    public boolean isValid(int timeoutSeconds) {
+        PgmqBusManagedConnection current = mc;
+        return !closed && current != null && current.isValid(timeoutSeconds);
+    }
+
     @Override
     public List<Long> publish(String channel, Object payload) {
         return publish(channel, null, payload, null, null);

@@ -202,6 +202,15 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         return connection;
     }
 
+    /** Whether the database connection answers within {@code timeoutSeconds}. */
+    boolean isValid(int timeoutSeconds) {
+        try {
+            return connection.isValid(timeoutSeconds);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     @Override
     public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         BusConnectionImpl handle = new BusConnectionImpl(this, factory.adapter());

@@ -52,6 +52,12 @@ final class PublishingXAResource extends ForwardingXAResource {
         mc.branchEnded();
     }
 
+    @Override
+    protected XAResource elsewhere() {
+        var adapter = mc.factory().adapterOrNull();
+        return adapter == null ? null : adapter.recoveryResource();
+    }
+
     private static XAException xaException(int code, String what, RuntimeException cause) {
         XAException x = new XAException("pgmq-bus: " + what + ": " + cause.getMessage());
         x.errorCode = code;
