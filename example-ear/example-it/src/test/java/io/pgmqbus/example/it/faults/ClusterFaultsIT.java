@@ -109,6 +109,52 @@ class ClusterFaultsIT extends OnTwoNodes {
         }
     }
 
+    @Test
+    @Order(3)
+    void aPublishLeftInDoubtAfterTheCommitDecisionIsCommittedByRecoveryAndDeliveredOnce() throws Exception {
+        inDoubt("decided-" + run, "commit", true);
+    }
+
+    @Test
+    @Order(4)
+    void aPublishLeftInDoubtBeforeAnyDecisionIsRolledBackByRecoveryAndNeverDelivered() throws Exception {
+        inDoubt("undecided-" + run, "prepare", false);
+    }
+
+    /**
+     * A publish in a two-phase transaction whose other resource halts the node ({@code halt}: in its
+     * prepare, or in its commit after the transaction manager logged the decision); the bus's branch
+     * is left prepared. After the node is started again, its transaction manager's recovery finds
+     * the branch through the adapter and ends it as decided.
+     */
+    private void inDoubt(String item, String halt, boolean decidedToCommit) throws Exception {
+        Node one = cluster.one();
+        assertEquals(List.of(), Until.reached(Duration.ofSeconds(60), ledger::prepared, List::isEmpty),
+                "no branch is in doubt before");
+        Node.Response r = one.post("/faults/api/in-doubt?item=" + item + "&halt=" + halt, "");
+        assertEquals(Node.Response.CUT, r.status(), () -> "the node dies during the request: " + r);
+        one.awaitDeath(Duration.ofSeconds(30));
+        List<String> inDoubt = ledger.prepared();
+        assertEquals(1, inDoubt.size(), () -> "the bus's branch is left prepared: " + inDoubt);
+
+        long restarting = System.nanoTime();
+        one.start(Cluster.BOOT);
+        List<String> left = Until.reached(Duration.ofSeconds(6L * Cluster.RECOVERY_PERIOD_SECONDS + 60), ledger::prepared, List::isEmpty);
+        long resolvedMs = (System.nanoTime() - restarting) / 1_000_000;
+        assertEquals(List.of(), left, "recovery ends the in-doubt branch");
+        if (decidedToCommit) {
+            Map<String, Integer> billed = Until.reached(Duration.ofSeconds(60),
+                    () -> ledger.acknowledged(ledger.billingQueue(), item), m -> m.containsKey(item));
+            assertEquals(Map.of(item, 1), billed, "the committed publish is billed, once");
+        } else {
+            assertEquals(List.of(), ledger.anywhere(item), "the rolled-back publish is on no queue");
+        }
+        Cluster.figure("node halted %s: the in-doubt publish was %s by recovery %.1f s after the node was started again"
+                + " (recovery scan every %d s)", decidedToCommit ? "after the commit decision" : "before any decision",
+                decidedToCommit ? "committed and billed once" : "rolled back (delivered nowhere)", resolvedMs / 1000.0,
+                Cluster.RECOVERY_PERIOD_SECONDS);
+    }
+
     private Map<String, Integer> awaitBilled(String prefix, List<String> items) throws Exception {
         return awaitAcknowledged(ledger.billingQueue(), prefix, items);
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.example.it.faults;
 
+import io.pgmqbus.example.it.faults.beans.InDoubtPublisher;
+import io.pgmqbus.example.it.faults.web.FaultsResource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,12 +13,15 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The archive every node of the fault suite runs: the example EAR as built, its adapter told to
  * heartbeat every {@value #HEARTBEAT_SECONDS} s with a {@value #LEASE_SECONDS} s lease (so that
- * reaping is seen within a test).
+ * reaping is seen within a test), plus the fault beans (a two-phase publish during which the server
+ * halts) and their REST endpoint at {@code /faults/api}.
  */
 final class FaultEar {
     static final String NAME = "pgmq-bus-example.ear";
@@ -42,6 +47,14 @@ final class FaultEar {
         ear.delete(RAR);
         ear.addAsModule(rar);
 
+        ear.addAsModule(ShrinkWrap.create(JavaArchive.class, "fault-beans.jar").addPackage(InDoubtPublisher.class.getPackage()));
+        ear.addAsModule(ShrinkWrap.create(WebArchive.class, "faults.war").addPackage(FaultsResource.class.getPackage()));
+        String xml = text(ear, "META-INF/application.xml");
+        int end = xml.lastIndexOf("</module>") + "</module>".length();
+        xml = xml.substring(0, end) + "<module><ejb>fault-beans.jar</ejb></module>"
+                + "<module><web><web-uri>faults.war</web-uri><context-root>/faults</context-root></web></module>"
+                + xml.substring(end);
+        ear.setApplicationXML(new StringAsset(xml));
 
         Path file = out.resolve(NAME);
         ear.as(ZipExporter.class).exportTo(file.toFile(), true);
