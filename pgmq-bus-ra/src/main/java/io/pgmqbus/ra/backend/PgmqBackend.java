@@ -139,6 +139,9 @@ public interface PgmqBackend {
     /** Whether a failure says the subscription's queue is gone (so the reader must join again). */
     boolean queueGone(io.pgmqbus.api.BusException e);
 
+    /** The database's numbers of {@code s}'s queue (of this role's own subscriptions only), or null when it is gone. */
+    QueueStats stats(Connection c, Subscription s);
+
     /** Leaves: drops an ephemeral subscription's queue; keeps a durable one's. */
     void leave(Connection c, Subscription s);
 }

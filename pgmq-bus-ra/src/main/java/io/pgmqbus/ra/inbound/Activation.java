@@ -32,7 +32,12 @@ public final class Activation {
     private final Leases leases;
     private final Settlement settlement;
     private final ReaderWork reader;
+    private final ActivationStats stats = new ActivationStats();
     private volatile Subscription subscription;
+    /** Paused by an operator: the reader reads nothing until resumed. */
+    private volatile boolean paused;
+    /** This activation's management bean, registered while it runs. */
+    private volatile io.pgmqbus.ra.management.SubscriptionControl control;
 
     public Activation(PgmqBusActivationSpec spec, MessageEndpointFactory factory, InboundContext context)
             throws ResourceException {
@@ -51,7 +56,7 @@ public final class Activation {
         this.sessions = new Sessions(spec.getMaxSessions());
         this.leases = new Leases(spec.getVisibilityTimeout(), spec.getMaxDeliverySeconds(),
                 factory.getActivationName() + " (channel '" + spec.getChannel() + "')", System::nanoTime);
-        this.settlement = new Settlement(spec, context);
+        this.settlement = new Settlement(spec, context, stats);
         this.reader = new ReaderWork(this);
     }
 
@@ -74,6 +79,7 @@ public final class Activation {
         } catch (WorkException e) {
             throw new ResourceException("pgmq-bus: the container refused the reader work", e);
         }
+        control = io.pgmqbus.ra.management.SubscriptionControl.register(this, context);
     }
 
     /** The subscription, joining first if needed. */
@@ -121,6 +127,11 @@ public final class Activation {
      * @return true when everything finished in time
      */
     public boolean stop(long millis) throws InterruptedException {
+        io.pgmqbus.ra.management.SubscriptionControl registered = control;
+        if (registered != null) {
+            registered.unregister();
+            control = null;
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         boolean clean = reader.stop(millis);
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -163,7 +174,7 @@ public final class Activation {
      * none or the activation is stopping. One held past its limit is handed back instead.
      */
     Held nextWaiting() {
-        for (Held h = reader.stopping() ? null : sessions.nextWaiting(); h != null; h = sessions.nextWaiting()) {
+        for (Held h = reader.stopping() || paused ? null : sessions.nextWaiting(); h != null; h = sessions.nextWaiting()) {
             if (!h.letGo) {
                 return h;
             }
@@ -252,6 +263,45 @@ public final class Activation {
 
     boolean transacted() {
         return transacted;
+    }
+
+    /**
+     * Pauses the reader: it reads nothing more and hands back what it read and had not delivered
+     * yet; deliveries running now finish. Subscriptions stay joined and their leases alive.
+     */
+    public void pause() {
+        if (!paused) {
+            paused = true;
+            reader.waiter().wake();
+            LOG.info("pgmq-bus: " + factory.getActivationName() + " on channel '" + spec.getChannel() + "' paused");
+        }
+    }
+
+    /** Resumes a paused reader: it reads at once. */
+    public void resume() {
+        if (paused) {
+            paused = false;
+            reader.waiter().wake();
+            LOG.info("pgmq-bus: " + factory.getActivationName() + " on channel '" + spec.getChannel() + "' resumed");
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public ActivationStats stats() {
+        return stats;
+    }
+
+    /** Messages this node holds for the activation: read, and not yet acknowledged, retried or handed back. */
+    public int holding() {
+        return leases.holding();
+    }
+
+    /** The name the container gave the activation (the bean's). */
+    public String name() {
+        return factory.getActivationName();
     }
 
     public PgmqBusActivationSpec spec() {

@@ -93,6 +93,7 @@ final class DeliveryWork implements Work {
         try {
             List<BusMessage> messages = wanted.stream().map(h -> (BusMessage) message(h)).toList();
             List<Long> ids = wanted.stream().map(h -> h.message.msgId()).toList();
+            activation.stats().addDelivered(wanted.size());
             boolean acknowledged = invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(messages),
                     "acknowledging " + ids.size() + " messages of queue " + s.queueName(),
                     c -> activation.context().backend().acknowledgeAll(c, s, ids));
@@ -100,7 +101,9 @@ final class DeliveryWork implements Work {
             if (!acknowledged) {
                 activation.settlement().acknowledgeAll(s, wanted.stream().map(h -> h.message).toList());
             }
+            activation.stats().addAcknowledged(wanted.size());
         } catch (Throwable t) {
+            activation.stats().addFailed();
             LOG.fine(() -> "pgmq-bus: a batch of " + wanted.size() + " messages of queue " + s.queueName()
                     + " failed; delivering them one by one: " + t);
             wanted.forEach(this::deliver);
@@ -130,6 +133,7 @@ final class DeliveryWork implements Work {
                 activation.leases().letGo(h);
                 return;
             }
+            activation.stats().addDelivered(1);
             acknowledged = activation.batch()
                     ? invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(List.of(message)),
                             acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()))
@@ -140,10 +144,14 @@ final class DeliveryWork implements Work {
         }
         activation.leases().letGo(h);
         if (failure != null) {
+            activation.stats().addFailed();
             settlement.failed(s, m, failure);
-        } else if (!acknowledged) {
+            return;
+        }
+        if (!acknowledged) {
             settlement.acknowledge(s, m);
         }
+        activation.stats().addAcknowledged(1);
     }
 
     private static String acknowledging(Subscription s, QueuedMessage m) {

@@ -54,6 +54,11 @@ final class Leases {
         held.remove(h);
     }
 
+    /** How many messages are held now. */
+    int holding() {
+        return held.size();
+    }
+
     /** Milliseconds until the next extension is due (0 when one is due now), or {@code Long.MAX_VALUE} with nothing held. */
     long millisUntilDue() {
         long now = clock.getAsLong();

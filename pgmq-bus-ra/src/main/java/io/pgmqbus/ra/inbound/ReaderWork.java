@@ -60,11 +60,11 @@ final class ReaderWork implements Work {
                     Subscription s = activation.subscription();
                     if (s != null && activation.context().backend().queueGone(e)) {
                         activation.subscriptionLost(s, "reading failed: " + e.getMessage());
-                    } else if (!stopping() && stopping.await(outage.failed(e), TimeUnit.MILLISECONDS)) {
+                    } else if (!stopping() && backOff(e)) {
                         break;
                     }
                 } catch (WorkException e) {
-                    if (!stopping() && stopping.await(outage.failed(e), TimeUnit.MILLISECONDS)) {
+                    if (!stopping() && backOff(e)) {
                         break;
                     }
                 } catch (RuntimeException | Error e) {
@@ -82,14 +82,28 @@ final class ReaderWork implements Work {
             }
             Thread.currentThread().interrupt();
         } finally {
+            activation.stats().state(ActivationStats.ReaderState.STOPPED);
             finished.countDown();
         }
+    }
+
+    /** Waits out an outage's back-off; true when stopped meanwhile. */
+    private boolean backOff(Exception e) throws InterruptedException {
+        activation.stats().state(ActivationStats.ReaderState.OUTAGE);
+        return stopping.await(outage.failed(e), TimeUnit.MILLISECONDS);
     }
 
     /** One round of the loop. */
     private void step() throws InterruptedException, WorkException {
         Subscription s = activation.joined();
         activation.leases().extendDue(activation.context().connections(), activation.context().backend());
+        if (activation.paused()) {
+            activation.handBack(activation.sessions().takeWaiting());
+            activation.stats().state(ActivationStats.ReaderState.PAUSED);
+            waiter.await(Math.min(SESSION_WAIT_MS * 5, Math.max(1, activation.leases().millisUntilDue())));
+            return;
+        }
+        activation.stats().state(ActivationStats.ReaderState.WAITING);
         if (!activation.sessions().awaitFree(SESSION_WAIT_MS)) {
             return; // every session busy: a finishing delivery takes the next waiting message itself
         }
@@ -125,14 +139,17 @@ final class ReaderWork implements Work {
         // with messages kept, the next round starts as soon as a session is free (it may have
         // freed up between the last tryTake and the keep, without seeing the message)
         if (held.size() < wanted && !activation.sessions().hasWaiting()) {
-            waiter.await(Math.min(waitMillis(), Math.max(1, activation.leases().millisUntilDue())));
+            activation.stats().state(ActivationStats.ReaderState.WAITING);
+            activation.stats().waited(waiter.await(Math.min(waitMillis(), Math.max(1, activation.leases().millisUntilDue()))));
         }
     }
 
     /** Reads up to {@code quantity} messages and holds them (their leases kept from now on). */
     private List<Held> read(Subscription s, int quantity) {
+        activation.stats().state(ActivationStats.ReaderState.READING);
         List<QueuedMessage> read = activation.context().connections().withConnection(
                 c -> activation.context().backend().read(c, s, activation.spec().getVisibilityTimeout(), quantity));
+        activation.stats().read();
         List<Held> held = new ArrayList<>(read.size());
         read.forEach(m -> held.add(activation.leases().hold(s, m)));
         return held;

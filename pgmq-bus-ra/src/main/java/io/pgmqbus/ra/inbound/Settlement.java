@@ -28,10 +28,12 @@ final class Settlement {
 
     private final PgmqBusActivationSpec spec;
     private final InboundContext context;
+    private final ActivationStats stats;
 
-    Settlement(PgmqBusActivationSpec spec, InboundContext context) {
+    Settlement(PgmqBusActivationSpec spec, InboundContext context, ActivationStats stats) {
         this.spec = spec;
         this.context = context;
+        this.stats = stats;
     }
 
     /** Whether {@code deliveries} failed deliveries use up the message's chances. */
@@ -79,11 +81,13 @@ final class Settlement {
             LOG.log(Level.FINE, "pgmq-bus: delivery " + m.readCount() + " of message " + m.msgId()
                     + " failed; it comes back after its back-off", failure);
             int backoff = spec.backoffSeconds(m.readCount());
+            stats.addRetried();
             settle("retry", s, m, c -> context.backend().release(c, s, m.msgId(), backoff));
         }
     }
 
     void deadLetter(Subscription s, QueuedMessage m, String error) {
+        stats.addDeadLettered();
         settle("dead-letter", s, m, c -> {
             deadLetter(c, s, m, error);
             return null;
