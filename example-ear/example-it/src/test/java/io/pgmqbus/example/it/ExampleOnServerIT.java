@@ -14,6 +14,7 @@ import io.pgmqbus.example.Receipts;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import javax.management.ObjectName;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
@@ -179,5 +181,69 @@ class ExampleOnServerIT {
         assertEquals(12, got.stream().map(Receipt::payload).distinct().count());
         assertTrue(got.stream().anyMatch(r -> !r.bean().equals("batch-of-1")), "several messages per call: "
                 + got.stream().map(Receipt::bean).distinct().toList());
+    }
+
+    /** The management bean of the activation on {@code channel} (one per channel in this deployment), as a JMX console finds it. */
+    private static ObjectName managementBean(String channel) throws Exception {
+        Set<ObjectName> names = ManagementFactory.getPlatformMBeanServer().queryNames(
+                new ObjectName("pgmq.bus:type=Subscription,channel=" + ObjectName.quote(channel) + ",*"), null);
+        assertEquals(1, names.size(), () -> "one bean for channel " + channel + ": " + names);
+        return names.iterator().next();
+    }
+
+    private static long attribute(ObjectName bean, String name) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(bean, name)).longValue();
+    }
+
+    @Test
+    void theManagementBeanCountsDeliveriesFailuresAndRetries() throws Exception {
+        ObjectName bean = managementBean("flaky");
+        long delivered = attribute(bean, "MessagesDelivered");
+        long failed = attribute(bean, "DeliveriesFailed");
+        long retried = attribute(bean, "MessagesRetried");
+        long acknowledged = attribute(bean, "MessagesAcknowledged");
+        String m = marker();
+        publish("flaky", "{\"flaky\": \"" + m + "\"}");
+        await("flaky", r -> r.payload().contains(m), 3);
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (attribute(bean, "MessagesAcknowledged") < acknowledged + 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        // other tests of this class may deliver to the same bean meanwhile: at least, not exactly
+        assertTrue(attribute(bean, "MessagesAcknowledged") >= acknowledged + 1, "acknowledged after the third delivery");
+        assertTrue(attribute(bean, "MessagesDelivered") >= delivered + 3, "three deliveries");
+        assertTrue(attribute(bean, "DeliveriesFailed") >= failed + 2, "two failed");
+        assertTrue(attribute(bean, "MessagesRetried") >= retried + 2, "two retried");
+        assertEquals("ephemeral", ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "Kind"));
+    }
+
+    @Test
+    void pausingAnActivationStopsItsDeliveriesAndResumingDrainsTheBacklog() throws Exception {
+        ObjectName bean = managementBean("work");
+        var server = ManagementFactory.getPlatformMBeanServer();
+        String m = marker();
+        server.invoke(bean, "pause", null, null);
+        try {
+            assertEquals(Boolean.TRUE, server.getAttribute(bean, "Paused"));
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (!"PAUSED".equals(server.getAttribute(bean, "ReaderState")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("PAUSED", server.getAttribute(bean, "ReaderState"));
+            for (int i = 0; i < 3; i++) {
+                publish("work", "{\"work\": \"" + m + "\"}");
+            }
+            // the backlog is in the queue (the database's number) and nothing of it is delivered
+            while (attribute(bean, "MessageCount") < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(attribute(bean, "MessageCount") >= 3, "the backlog waits in the queue");
+            assertEquals(List.of(), receipts.all().stream().filter(r -> r.payload().contains(m)).toList(),
+                    "nothing delivered while paused");
+        } finally {
+            server.invoke(bean, "resume", null, null);
+        }
+        assertEquals(Boolean.FALSE, server.getAttribute(bean, "Paused"));
+        assertEquals(3, await("work", r -> r.payload().contains(m), 3).size(), "the backlog is delivered after resume");
     }
 }
