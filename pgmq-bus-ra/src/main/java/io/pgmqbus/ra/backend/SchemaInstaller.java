@@ -42,7 +42,9 @@ public final class SchemaInstaller {
         ISOLATED("003_isolated.sql", "public", 3,
                 "bus_join", "bus_publish", "bus_subscribe", "bus_archive", "bus_leave", "bus_read", "bus_delete",
                 "bus_set_vt", "bus_heartbeat", "bus_dead_letter", "bus_reap", "bus_send", "bus_wake",
-                "bus_extend", "bus_hand_back", "bus_reap_expired", "bus_wake_token", "bus_script_versions", "bus_prune_archives");
+                "bus_extend", "bus_hand_back", "bus_reap_expired", "bus_wake_token", "bus_script_versions", "bus_prune_archives"),
+        OPERATIONS("004_operations.sql", "pgmq_bus", 1,
+                "dead_letters", "replay_dead_letter", "replay_dead_letters", "purge_dead_letter", "purge_dead_letters");
 
         final String file;
         final String schema;

@@ -72,9 +72,49 @@ class SchemaInstallerTest {
             assertTrue(before.contains("pgmq.q_kept") && before.contains("pgmq_bus_client"), before.toString());
             assertEquals(List.of(), installer.install(c), "nothing to apply");
             exec(c, "UPDATE pgmq_bus.script_version SET version = 0");
-            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED), installer.install(c), "applied again when outdated");
+            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED, Script.OPERATIONS), installer.install(c),
+                    "applied again when outdated");
             assertEquals(before, snapshot(c));
             assertEquals("1", scalar(c, "SELECT count(*) FROM pgmq.q_kept"), "data survives a reinstall");
+        }
+    }
+
+    @Test
+    void theOperationsScriptIsAppliedOnceRecordedAndGrantedToTenantsOnly() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            assertTrue(installer.install(c).contains(Script.OPERATIONS));
+            assertEquals("1", scalar(c, "SELECT version FROM pgmq_bus.script_version WHERE script = '004_operations'"));
+            assertEquals("t f f", scalar(c, "SELECT concat_ws(' ',"
+                    + " has_function_privilege('pgmq_bus_client', 'public.bus_purge_dead_letters(interval, text, text)', 'EXECUTE'),"
+                    + " has_function_privilege('public', 'public.bus_purge_dead_letters(interval, text, text)', 'EXECUTE'),"
+                    + " has_function_privilege('public', 'pgmq_bus.purge_dead_letters(interval, name, text, text)', 'EXECUTE'))"));
+            assertEquals(List.of(), installer.install(c), "a second install applies nothing");
+
+            exec(c, "DROP FUNCTION pgmq_bus.dead_letters(name, text, text)");
+            assertEquals(List.of(Script.OPERATIONS), installer.missing(c));
+            BusException e = assertThrows(BusException.class, () -> installer.requireInstalled(c));
+            assertTrue(e.getMessage().contains("missing sql/004_operations.sql"), e.getMessage());
+            assertEquals(List.of(Script.OPERATIONS), installer.install(c), "a missing function brings it back");
+            assertEquals(List.of(), installer.missing(c));
+        }
+    }
+
+    /** The direct backend alone (no 003): 004 installs, and its wrappers stay the owner's. */
+    @Test
+    void theOperationsScriptNeedsTheBusSchemaButNotTheIsolatedOne() throws SQLException {
+        try (Connection c = TestDatabase.get().connect(database)) {
+            exec(c, SchemaInstaller.text(Script.PGMQ_COMPAT));
+            SQLException e = assertThrows(SQLException.class, () -> exec(c, SchemaInstaller.text(Script.OPERATIONS)));
+            assertTrue(e.getMessage().contains("apply 002_bus_schema.sql first"), e.getMessage());
+            exec(c, "ROLLBACK");
+            exec(c, SchemaInstaller.text(Script.BUS_SCHEMA));
+            exec(c, SchemaInstaller.text(Script.OPERATIONS));
+            assertEquals("f f t", scalar(c, "SELECT concat_ws(' ',"
+                    + " has_function_privilege('pgmq_bus_client', 'public.bus_dead_letters(text, text)', 'EXECUTE'),"
+                    + " has_function_privilege('public', 'public.bus_dead_letters(text, text)', 'EXECUTE'),"
+                    + " has_function_privilege('public', 'pgmq_bus.dead_letters(name, text, text)', 'EXECUTE')"
+                    + " = has_function_privilege('public', 'pgmq_bus.dead_letter(text, bigint, text, text, jsonb)', 'EXECUTE'))"));
+            assertEquals(List.of(Script.ISOLATED), installer.missing(c));
         }
     }
 
@@ -162,7 +202,7 @@ class SchemaInstallerTest {
             exec(c, SchemaInstaller.text(Script.PGMQ_COMPAT));
             exec(c, "COMMENT ON SCHEMA pgmq IS 'another PGMQ'; CREATE TABLE pgmq.sentinel (x int);"
                     + " INSERT INTO pgmq.sentinel VALUES (7); DROP FUNCTION pgmq.purge_queue(text)");
-            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED), installer.install(c));
+            assertEquals(List.of(Script.BUS_SCHEMA, Script.ISOLATED, Script.OPERATIONS), installer.install(c));
             assertEquals("7", scalar(c, "SELECT x FROM pgmq.sentinel"));
             assertEquals("0", scalar(c, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                     + " WHERE n.nspname = 'pgmq' AND p.proname = 'purge_queue'"), "the compat script was not applied");
