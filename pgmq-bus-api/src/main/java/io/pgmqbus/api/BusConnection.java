@@ -37,6 +37,12 @@ public interface BusConnection extends AutoCloseable {
      */
     int publishLocal(String channel, Object payload);
 
+    /**
+     * The operator's view and tools (subscriptions and their numbers, dead letters to list, replay
+     * and purge), on this connection: in the caller's transaction when there is one.
+     */
+    BusOperations operations();
+
     /** Returns the handle to the container. Idempotent. */
     @Override
     void close();

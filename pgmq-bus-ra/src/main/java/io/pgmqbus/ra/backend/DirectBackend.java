@@ -239,12 +239,8 @@ public final class DirectBackend extends SqlBackend {
     }
 
     @Override
-    public QueueStats stats(Connection c, Subscription s) {
-        List<QueueStats> found = query(c, "reading the statistics of queue " + s.queueName(),
-                "SELECT depth, visible, in_flight, oldest_age_seconds, dead_letters FROM pgmq_bus.subscription_stats() WHERE queue_name = ? AND depth IS NOT NULL",
-                ps -> ps.setString(1, s.queueName()),
-                rs -> new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), (Double) rs.getObject(4, Double.class), rs.getLong(5)));
-        return found.isEmpty() ? null : found.get(0);
+    String statsFunction() {
+        return "pgmq_bus.subscription_stats()";
     }
 
     @Override

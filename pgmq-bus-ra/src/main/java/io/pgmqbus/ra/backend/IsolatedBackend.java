@@ -204,12 +204,8 @@ public final class IsolatedBackend extends SqlBackend {
     }
 
     @Override
-    public QueueStats stats(Connection c, Subscription s) {
-        List<QueueStats> found = query(c, "reading the statistics of queue " + s.queueName(),
-                "SELECT depth, visible, in_flight, oldest_age_seconds, dead_letters FROM public.bus_subscription_stats() WHERE queue_name = ? AND depth IS NOT NULL",
-                ps -> ps.setString(1, s.queueName()),
-                rs -> new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), (Double) rs.getObject(4, Double.class), rs.getLong(5)));
-        return found.isEmpty() ? null : found.get(0);
+    String statsFunction() {
+        return "public.bus_subscription_stats()";
     }
 
     @Override

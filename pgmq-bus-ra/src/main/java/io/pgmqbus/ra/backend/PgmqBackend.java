@@ -142,6 +142,12 @@ public interface PgmqBackend {
     /** The database's numbers of {@code s}'s queue (of this role's own subscriptions only), or null when it is gone. */
     QueueStats stats(Connection c, Subscription s);
 
+    /** Every subscription (of this role's own only) with its queue's numbers. */
+    List<io.pgmqbus.api.SubscriptionStatus> subscriptions(Connection c);
+
+    /** The dead-letter tools this backend's role may use. */
+    DeadLetters deadLetters();
+
     /** Leaves: drops an ephemeral subscription's queue; keeps a durable one's. */
     void leave(Connection c, Subscription s);
 }

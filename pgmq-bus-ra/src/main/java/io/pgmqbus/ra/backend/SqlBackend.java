@@ -2,6 +2,7 @@
 package io.pgmqbus.ra.backend;
 
 import io.pgmqbus.api.BusException;
+import io.pgmqbus.api.SubscriptionStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -95,6 +96,42 @@ abstract class SqlBackend implements PgmqBackend {
     /** A message-type filter as the SQL text array of join ({@code null} = every type). */
     static java.sql.Array types(Connection c, java.util.Set<String> types) throws SQLException {
         return types == null || types.isEmpty() ? null : c.createArrayOf("text", types.toArray());
+    }
+
+    /** The statistics function this backend's role may call (see pgmq_bus.subscription_stats). */
+    abstract String statsFunction();
+
+    private static final String STATS_COLUMNS = "SELECT channel, kind, subscription_name, queue_name, node, depth, visible,"
+            + " in_flight, oldest_age_seconds, dead_letters, last_seen FROM ";
+
+    @Override
+    public List<SubscriptionStatus> subscriptions(Connection c) {
+        return query(c, "reading the subscriptions' statistics", STATS_COLUMNS + statsFunction(), ps -> { },
+                SqlBackend::status);
+    }
+
+    @Override
+    public QueueStats stats(Connection c, Subscription s) {
+        List<SubscriptionStatus> found = query(c, "reading the statistics of queue " + s.queueName(),
+                STATS_COLUMNS + statsFunction() + " WHERE queue_name = ? AND depth IS NOT NULL",
+                ps -> ps.setString(1, s.queueName()), SqlBackend::status);
+        if (found.isEmpty()) {
+            return null;
+        }
+        SubscriptionStatus st = found.get(0);
+        return new QueueStats(st.depth(), st.visible(), st.inFlight(), st.oldestAgeSeconds(), st.deadLetters());
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return new DeadLetters(this instanceof IsolatedBackend);
+    }
+
+    private static SubscriptionStatus status(java.sql.ResultSet rs) throws SQLException {
+        java.sql.Timestamp seen = rs.getTimestamp(11);
+        return new SubscriptionStatus(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getObject(6, Long.class), rs.getObject(7, Long.class), rs.getObject(8, Long.class),
+                rs.getObject(9, Double.class), rs.getLong(10), seen == null ? null : seen.toInstant());
     }
 
     @Override

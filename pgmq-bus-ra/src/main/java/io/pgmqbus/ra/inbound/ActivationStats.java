@@ -33,6 +33,8 @@ public final class ActivationStats {
     private final LongAdder polls = new LongAdder();
     private volatile ReaderState state = ReaderState.WAITING;
     private volatile Instant lastRead;
+    /** Since when the reader is in an outage (nanoTime), or 0. */
+    private volatile long outageSince;
 
     void addDelivered(int messages) {
         delivered.add(messages);
@@ -60,6 +62,13 @@ public final class ActivationStats {
     }
 
     void state(ReaderState state) {
+        if (state == ReaderState.OUTAGE) {
+            if (outageSince == 0) {
+                outageSince = System.nanoTime() | 1; // never 0
+            }
+        } else if (state != ReaderState.STOPPED) {
+            outageSince = 0;
+        }
         this.state = state;
     }
 
@@ -104,6 +113,12 @@ public final class ActivationStats {
 
     public ReaderState state() {
         return state;
+    }
+
+    /** How long the reader has been in an outage, in milliseconds; 0 when it is not in one. */
+    public long outageMillis() {
+        long since = outageSince;
+        return since == 0 ? 0 : Math.max(0, (System.nanoTime() - since) / 1_000_000);
     }
 
     /** When the reader last read (whatever it found), or null before its first read. */

@@ -2,6 +2,7 @@
 package io.pgmqbus.ra.management;
 
 import io.pgmqbus.api.BusException;
+import io.pgmqbus.ra.backend.DeadLetters;
 import io.pgmqbus.ra.backend.QueueStats;
 import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.inbound.Activation;
@@ -200,6 +201,48 @@ public final class SubscriptionControl implements SubscriptionMXBean {
     public String getLastRead() {
         Instant at = activation.stats().lastRead();
         return at == null ? "" : at.toString();
+    }
+
+    @Override
+    public long getOutageMillis() {
+        return activation.stats().outageMillis();
+    }
+
+    @Override
+    public long retryMessages() {
+        return eachDeadLetter("replaying", (c, d) -> context.backend().deadLetters().replay(c, d.deadLetterQueue(), d.msgId()));
+    }
+
+    @Override
+    public long removeMessages() {
+        return eachDeadLetter("removing", (c, d) -> context.backend().deadLetters().purge(c, d.deadLetterQueue(), d.msgId()));
+    }
+
+    /**
+     * Runs {@code action} on each dead letter that came from this activation's own queue (an
+     * ephemeral subscription's channel may have other nodes' dead letters too); how many it did.
+     * Fails with the database's error as a {@link BusException} (the JMX client sees it).
+     */
+    private long eachDeadLetter(String what, DeadLetterAction action) {
+        Subscription s = activation.subscription();
+        if (s == null) {
+            return 0;
+        }
+        return context.connections().withConnection(c -> {
+            long done = 0;
+            for (DeadLetters.DeadLetter d : context.backend().deadLetters().list(c, s.channel(), s.durableName())) {
+                if (s.queueName().equals(d.queue()) && action.apply(c, d)) {
+                    done++;
+                }
+            }
+            LOG.info("pgmq-bus: " + what + " " + done + " dead letters of queue " + s.queueName() + " (JMX)");
+            return done;
+        });
+    }
+
+    @FunctionalInterface
+    private interface DeadLetterAction {
+        boolean apply(java.sql.Connection c, DeadLetters.DeadLetter d) throws java.sql.SQLException;
     }
 
     @Override

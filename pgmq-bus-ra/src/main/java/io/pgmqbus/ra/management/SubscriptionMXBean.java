@@ -68,6 +68,9 @@ public interface SubscriptionMXBean {
     /** When the reader last read, ISO-8601, or {@code ""} before its first read. */
     String getLastRead();
 
+    /** How long the reader has been unable to reach the database, in milliseconds; 0 when it can. */
+    long getOutageMillis();
+
     boolean isPaused();
 
     /** Stops reading (deliveries running now finish; what was read and not delivered is handed back). */
@@ -75,4 +78,15 @@ public interface SubscriptionMXBean {
 
     /** Reads again at once. */
     void resume();
+
+    /**
+     * Puts this subscription's dead letters back onto its queue (delivery count reset, header
+     * {@code x-replayed} recording the replay), as Artemis's retry of a dead-letter queue.
+     *
+     * @return how many were replayed
+     */
+    long retryMessages();
+
+    /** Deletes this subscription's dead letters; how many. */
+    long removeMessages();
 }

@@ -3,6 +3,7 @@ package io.pgmqbus.ra.outbound;
 
 import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.api.BusException;
+import io.pgmqbus.api.BusOperations;
 import io.pgmqbus.ra.ConnectionSource;
 import io.pgmqbus.ra.Json;
 import io.pgmqbus.ra.PgmqBusResourceAdapter;
@@ -98,6 +99,22 @@ final class BusConnectionImpl implements BusConnection {
     public int publishLocal(String channel, Object payload) {
         open();
         return ra.deliverLocally(channel, Json.payload(payload), headers(channel, null, null));
+    }
+
+    @Override
+    public BusOperations operations() {
+        open();
+        return new BusOperationsImpl(this, backend());
+    }
+
+    /** Runs an operator's work on the managed connection, in the handle's transaction like a publish. */
+    <T> T operating(String what, ConnectionSource.SqlWork<T> work) {
+        PgmqBusManagedConnection current = open();
+        try {
+            return current.publish(this, what, work);
+        } catch (BusException e) {
+            throw current.failed(e);
+        }
     }
 
     private PgmqBackend backend() {
