@@ -78,6 +78,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
     private transient Heartbeat heartbeat;
+    /** OpenTelemetry tracing where the server offers it, else none; set at start. */
+    private transient volatile io.pgmqbus.ra.tracing.Tracing tracing = io.pgmqbus.ra.tracing.Tracing.NONE;
     /** What the container's recovery manager gets, inbound and as the outbound resources' fallback; set at start. */
     private transient volatile RecoveryXAResource recovery;
     /** A database outage as the recovery scans see it: said once, not at every scan. */
@@ -97,8 +99,9 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         prepareDatabase();
         wakeUps = new WakeUpListener(connections);
         activations = new ConcurrentHashMap<>();
+        tracing = io.pgmqbus.ra.tracing.Tracing.detect(LOG);
         inbound = new InboundContext(busBackend, connections, ctx.getWorkManager(), wakeUps, node(),
-                settings.leaseSeconds());
+                settings.leaseSeconds(), tracing);
         try {
             ctx.getWorkManager().scheduleWork(wakeUps);
             heartbeat = new Heartbeat(this, System::nanoTime);
@@ -254,6 +257,11 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             }
         }
         return delivered;
+    }
+
+    /** How publishes and deliveries are traced (none before start, or without OpenTelemetry). */
+    public io.pgmqbus.ra.tracing.Tracing tracing() {
+        return tracing;
     }
 
     public PgmqBackend busBackend() {

@@ -94,7 +94,7 @@ final class DeliveryWork implements Work {
             List<BusMessage> messages = wanted.stream().map(h -> (BusMessage) message(h)).toList();
             List<Long> ids = wanted.stream().map(h -> h.message.msgId()).toList();
             activation.stats().addDelivered(wanted.size());
-            boolean acknowledged = invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(messages),
+            boolean acknowledged = invoke(messages, ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(messages),
                     "acknowledging " + ids.size() + " messages of queue " + s.queueName(),
                     c -> activation.context().backend().acknowledgeAll(c, s, ids));
             wanted.forEach(activation.leases()::letGo);
@@ -135,9 +135,9 @@ final class DeliveryWork implements Work {
             }
             activation.stats().addDelivered(1);
             acknowledged = activation.batch()
-                    ? invoke(ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(List.of(message)),
+                    ? invoke(List.of(message), ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(List.of(message)),
                             acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()))
-                    : invoke(ON_MESSAGE, listener -> ((BusMessageListener) listener).onMessage(message),
+                    : invoke(List.of(message), ON_MESSAGE, listener -> ((BusMessageListener) listener).onMessage(message),
                             acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()));
         } catch (Throwable t) {
             failure = t;
@@ -164,8 +164,15 @@ final class DeliveryWork implements Work {
      * @return true when acknowledged (transacted and committed), false when the caller acknowledges
      * @throws Throwable whatever failed: the container, the bean, the acknowledgement, or the commit
      */
-    private boolean invoke(Method method, java.util.function.Consumer<Object> call, String acknowledging,
-                           ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
+    private boolean invoke(List<? extends BusMessage> messages, Method method, java.util.function.Consumer<Object> call,
+                           String acknowledging, ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
+        PgmqBusActivationSpec spec = activation.spec();
+        return activation.context().tracing().process(spec.getChannel(), spec.getSubscription(), messages,
+                () -> invokeEndpoint(method, call, acknowledging, acknowledge));
+    }
+
+    private boolean invokeEndpoint(Method method, java.util.function.Consumer<Object> call, String acknowledging,
+                                   ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
         boolean transacted = activation.transacted();
         XAConnection xa = transacted ? activation.context().connections().borrow() : null;
         Throwable failure = null;

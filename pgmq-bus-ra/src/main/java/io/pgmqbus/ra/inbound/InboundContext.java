@@ -10,7 +10,9 @@ import jakarta.resource.spi.work.WorkManager;
  *
  * @param node who this adapter is (host and process), recorded with its subscriptions
  * @param leaseSeconds how long a subscription stays alive without a heartbeat
+ * @param tracing how deliveries are traced
  */
 public record InboundContext(PgmqBackend backend, ConnectionSource connections, WorkManager workManager,
-                             WakeUpListener wakeUps, String node, int leaseSeconds) {
+                             WakeUpListener wakeUps, String node, int leaseSeconds,
+                             io.pgmqbus.ra.tracing.Tracing tracing) {
 }

@@ -71,9 +71,11 @@ final class BusConnectionImpl implements BusConnection {
     public List<Long> publish(String channel, String type, Object payload, Map<String, String> headers, Duration delay) {
         int delaySeconds = delay == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, delay.toSeconds()));
         String message = Json.payload(payload);
-        String allHeaders = headers(channel, type, headers);
-        return publishing(channel, "publishing to channel '" + channel + "'",
-                c -> backend().publish(c, channel, message, allHeaders, delaySeconds));
+        return ra.tracing().publish(channel, trace -> {
+            String allHeaders = headers(channel, type, headers, trace);
+            return publishing(channel, "publishing to channel '" + channel + "'",
+                    c -> backend().publish(c, channel, message, allHeaders, delaySeconds));
+        });
     }
 
     @Override
@@ -82,23 +84,28 @@ final class BusConnectionImpl implements BusConnection {
         for (Object payload : payloads) {
             messages.add(Json.payload(payload));
         }
-        String allHeaders = headers(channel, null, null);
-        return publishing(channel, "publishing " + messages.size() + " messages to channel '" + channel + "'",
-                c -> backend().publishBatch(c, channel, messages, allHeaders));
+        return ra.tracing().publish(channel, trace -> {
+            String allHeaders = headers(channel, null, null, trace);
+            return publishing(channel, "publishing " + messages.size() + " messages to channel '" + channel + "'",
+                    c -> backend().publishBatch(c, channel, messages, allHeaders));
+        });
     }
 
     @Override
     public long send(String channel, String subscription, Object payload) {
         String message = Json.payload(payload);
-        String allHeaders = headers(channel, null, null);
-        return publishing(channel, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
-                c -> backend().sendToSubscription(c, channel, subscription, message, allHeaders));
+        return ra.tracing().publish(channel, trace -> {
+            String allHeaders = headers(channel, null, null, trace);
+            return publishing(channel, "sending to subscription '" + subscription + "' of channel '" + channel + "'",
+                    c -> backend().sendToSubscription(c, channel, subscription, message, allHeaders));
+        });
     }
 
     @Override
     public int publishLocal(String channel, Object payload) {
         open();
-        return ra.deliverLocally(channel, Json.payload(payload), headers(channel, null, null));
+        String message = Json.payload(payload);
+        return ra.tracing().publish(channel, trace -> ra.deliverLocally(channel, message, headers(channel, null, null, trace)));
     }
 
     @Override
@@ -140,11 +147,12 @@ final class BusConnectionImpl implements BusConnection {
         return mc;
     }
 
-    private String headers(String channel, String type, Map<String, String> own) {
+    private String headers(String channel, String type, Map<String, String> own, Map<String, String> trace) {
         Map<String, Object> h = new LinkedHashMap<>();
         if (own != null) {
             h.putAll(own);
         }
+        h.putAll(trace);
         h.put("channel", channel);
         h.put("id", UUID.randomUUID().toString());
         h.put("timestamp", Instant.now().toString());
