@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pgmqbus.example.it.console.ReplayableListener;
+import io.pgmqbus.testdb.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -34,7 +36,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -43,12 +48,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * gives each server), its page in HtmlUnit with JavaScript, and the readiness check on the server's
  * health endpoint. Dead letters come from {@link ReplayableListener}, which refuses a message until
  * it is replayed; messages are sent into its queue with plain {@code pgmq.send}, and what it took is
- * read from the example's {@code /example/api/receipts}.
+ * read from the example's {@code /example/api/receipts}. The test that crashes the database runs
+ * last, and waits until the console is ready again.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final boolean PAYARA = "payara".equals(System.getProperty("arquillian.launch"));
     /** HTTP: WildFly 8080 + offset 300, Payara 8080 + 2000 (see the POM and arquillian.xml). */
     private static final String BASE = PAYARA ? "http://localhost:10080" : "http://localhost:8380";
@@ -269,6 +276,35 @@ class ConsoleIT {
         JsonObject data = check.getJsonObject("data");
         assertTrue(data.containsKey("deadLetters"), data::toString);
         assertTrue(data.keySet().stream().anyMatch(k -> k.startsWith("orders/billing ")), () -> "names each activation: " + data);
+    }
+
+    /**
+     * Last of the class: crashes the suite's embedded database, sees the readiness check DOWN
+     * (503) naming the database and the API answer 503, restarts it and waits until both are back.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void withTheDatabaseDownTheReadinessCheckIsDownAndTheApiAnswers503() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        assumeTrue(database.crashable(), "only the embedded database can be crashed (PGMQ_BUS_JDBC_URL is set)");
+        database.crash();
+        try {
+            HttpResponse<String> down = await("readiness DOWN", unchecked(() -> {
+                HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(READY)), false);
+                return r.statusCode() == 503 ? r : null;
+            }));
+            JsonObject check = object(down).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                    .filter(c -> c.getString("name").equals("pgmq-bus")).findFirst().orElseThrow();
+            assertEquals("DOWN", check.getString("status"));
+            assertTrue(check.getJsonObject("data").containsKey("database"), check::toString);
+            HttpResponse<String> api = get(CONSOLE + "api/subscriptions");
+            assertEquals(503, api.statusCode(), api.body());
+            assertFalse(object(api).getString("error").isBlank());
+        } finally {
+            database.restart();
+        }
+        await("readiness UP again", unchecked(() -> send(HttpRequest.newBuilder(URI.create(READY)), false).statusCode() == 200 ? true : null));
+        await("the API answers again", unchecked(() -> get(CONSOLE + "api/subscriptions").statusCode() == 200 ? true : null));
     }
 
     @Test
