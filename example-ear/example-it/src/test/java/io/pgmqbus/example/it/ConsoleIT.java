@@ -222,6 +222,46 @@ class ConsoleIT {
     }
 
     @Test
+    void deadLettersAreReplayedByTheirErrorAndPurgedByAge() throws Exception {
+        String filter = Json.createObjectBuilder().add("channel", ReplayableListener.CHANNEL)
+                .add("subscription", ReplayableListener.SUBSCRIPTION).build().toString();
+        String replayed = marker();
+        sendToReplayable("{\"refuse\": \"" + replayed + "\"}");
+        awaitDeadLetter(replayed);
+        HttpResponse<String> replay = post("dead-letters/replay", filter.replace("}",
+                ", \"errorLike\": \"%" + ReplayableListener.REFUSAL + "%\"}"));
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertTrue(object(replay).getInt("replayed") >= 1, replay.body());
+        await("the replayed message delivered", unchecked(() -> received(replayed) ? true : null));
+
+        String purged = marker();
+        sendToReplayable("{\"refuse\": \"" + purged + "\"}");
+        awaitDeadLetter(purged);
+        HttpResponse<String> purge = post("dead-letters/purge", filter.replace("}", ", \"olderThanSeconds\": 0}"));
+        assertEquals(200, purge.statusCode(), purge.body());
+        assertTrue(object(purge).getInt("purged") >= 1, purge.body());
+        assertEquals(null, deadLetter(purged), "purged");
+    }
+
+    @Test
+    void anActivationIsPausedAndResumedByItsJmxName() throws Exception {
+        subscription(ReplayableListener.CHANNEL, ReplayableListener.SUBSCRIPTION);
+        String name = array(CONSOLE + "api/activations").getValuesAs(JsonObject.class).stream()
+                .filter(a -> a.getString("channel").equals(ReplayableListener.CHANNEL)).findFirst()
+                .orElseThrow(() -> new AssertionError("no activation of " + ReplayableListener.CHANNEL)).getString("name");
+        String target = Json.createObjectBuilder().add("name", name).build().toString();
+        try {
+            HttpResponse<String> pause = post("activations/pause", target);
+            assertEquals(200, pause.statusCode(), pause.body());
+            assertEquals(name, Json.createReader(new StringReader(pause.body())).readArray().getString(0));
+            assertTrue(subscription(ReplayableListener.CHANNEL, ReplayableListener.SUBSCRIPTION).getBoolean("paused"));
+        } finally {
+            assertEquals(200, post("activations/resume", target).statusCode());
+        }
+        assertFalse(subscription(ReplayableListener.CHANNEL, ReplayableListener.SUBSCRIPTION).getBoolean("paused"));
+    }
+
+    @Test
     void badInputIsAnswered400WithAMessage() throws Exception {
         for (String[] call : new String[][] {
                 {"dead-letters/replay", "{\"deadLetterQueue\": \"q\"}"},
