@@ -61,6 +61,19 @@ final class Deployments {
         return exampleWith(beans, testClasses);
     }
 
+    /**
+     * The example EAR (with its console) and the beans of {@code beans}'s package as module
+     * {@code console-beans.jar}, for tests that run as a client (no test WAR).
+     */
+    static EnterpriseArchive exampleWithBeans(Package beans) {
+        EnterpriseArchive ear = builtExample();
+        ear.addAsModule(ShrinkWrap.create(JavaArchive.class, "console-beans.jar").addPackage(beans));
+        String xml = text(ear, "META-INF/application.xml");
+        int end = xml.lastIndexOf("</module>") + "</module>".length();
+        ear.setApplicationXML(new StringAsset(xml.substring(0, end) + "<module><ejb>console-beans.jar</ejb></module>" + xml.substring(end)));
+        return ear;
+    }
+
     private static EnterpriseArchive exampleWith(JavaArchive beans, Class<?>... testClasses) {
         EnterpriseArchive ear = builtExample();
         WebArchive tests = ShrinkWrap.create(WebArchive.class, "test.war").addClasses(testClasses).addClass(BusDatabase.class);

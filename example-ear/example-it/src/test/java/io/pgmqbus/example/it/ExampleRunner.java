@@ -126,6 +126,8 @@ public final class ExampleRunner {
                 + base + "api/orders");
         System.out.println("What the message-driven beans received:");
         System.out.println("  curl " + base + "api/receipts");
+        System.out.println("The operators' console (a user in role pgmq-bus-operator: README \"Console and readiness check\"):");
+        System.out.println("  " + base.replace("/example/", "/pgmq-bus/"));
         System.out.println("Server log: " + log + "    Database: " + database);
         System.out.println("Ctrl-C stops the server and the database.");
     }
