@@ -61,7 +61,8 @@ public interface Tracing {
             Class.forName("io.opentelemetry.context.Context", false, loader);
             Tracing tracing = (Tracing) Class.forName("io.pgmqbus.ra.tracing.OpenTelemetryTracing", true, loader)
                     .getDeclaredConstructor().newInstance();
-            log.info("pgmq-bus: tracing publishes and deliveries with OpenTelemetry");
+            log.info("pgmq-bus: OpenTelemetry API found: publishes and deliveries are traced with the SDK registered"
+                    + " globally (GlobalOpenTelemetry), if any");
             return tracing;
         } catch (ClassNotFoundException | LinkageError e) {
             log.fine(() -> "pgmq-bus: no OpenTelemetry API for the adapter, no tracing: " + e);
