@@ -105,12 +105,22 @@ final class Ledger {
         return strings("SELECT gid FROM pg_prepared_xacts");
     }
 
-    /** Every item starting with {@code prefix} on any queue or archive of the bus. */
+    /**
+     * Every item starting with {@code prefix} on any queue or archive of the bus. A table dropped
+     * between the listing and its reading (a dead node's ephemeral queue being reaped meanwhile)
+     * holds nothing any more and is passed over.
+     */
     List<String> anywhere(String prefix) throws SQLException {
         List<String> found = new ArrayList<>();
         for (String table : strings("SELECT tablename FROM pg_tables WHERE schemaname = 'pgmq'"
                 + " AND (tablename LIKE 'q\\_%' OR tablename LIKE 'a\\_%')")) {
-            found.addAll(strings("SELECT message->>'item' FROM pgmq." + table + " WHERE message->>'item' LIKE ?", prefix + "%"));
+            try {
+                found.addAll(strings("SELECT message->>'item' FROM pgmq." + table + " WHERE message->>'item' LIKE ?", prefix + "%"));
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
         }
         return found;
     }
