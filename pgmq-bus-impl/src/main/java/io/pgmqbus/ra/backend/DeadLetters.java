@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra.backend;
 
+import io.pgmqbus.api.DeadLetter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,26 +18,6 @@ import java.util.Objects;
  * role's answer as if they did not exist. Failures are {@link io.pgmqbus.api.BusException}s.
  */
 public final class DeadLetters {
-    /**
-     * One dead letter waiting.
-     *
-     * @param deadLetterQueue the dead-letter queue holding it
-     * @param msgId           its id in that queue
-     * @param queue           the subscription queue it came from
-     * @param channel         that subscription's channel, or null when unknown (subscription gone)
-     * @param subscription    that subscription's durable name, or null (ephemeral, or unknown)
-     * @param error           why it was dead-lettered
-     * @param readCount       how often it had been read, or null when not recorded
-     * @param enqueuedAt      when it was first sent, or null when not recorded
-     * @param deadLetteredAt  when it was dead-lettered
-     * @param message         its payload, JSON
-     * @param headers         its headers, JSON (with {@code x-dead-letter})
-     */
-    public record DeadLetter(String deadLetterQueue, long msgId, String queue, String channel, String subscription,
-                             String error, Integer readCount, Instant enqueuedAt, Instant deadLetteredAt,
-                             String message, String headers) {
-    }
-
     private static final String COLUMNS = "SELECT dead_letter_queue, msg_id, queue_name, channel, subscription_name,"
             + " error, read_ct, enqueued_at, dead_lettered_at, message::text, headers::text FROM ";
 

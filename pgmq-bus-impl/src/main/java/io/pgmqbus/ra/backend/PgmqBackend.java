@@ -140,7 +140,7 @@ public interface PgmqBackend {
     boolean queueGone(io.pgmqbus.api.BusException e);
 
     /** The database's numbers of {@code s}'s queue (of this role's own subscriptions only), or null when it is gone. */
-    QueueStats stats(Connection c, Subscription s);
+    io.pgmqbus.api.SubscriptionStatus stats(Connection c, Subscription s);
 
     /** Every subscription (of this role's own only) with its queue's numbers. */
     List<io.pgmqbus.api.SubscriptionStatus> subscriptions(Connection c);

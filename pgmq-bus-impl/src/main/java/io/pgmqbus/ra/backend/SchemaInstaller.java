@@ -150,24 +150,6 @@ public final class SchemaInstaller {
         return applied;
     }
 
-    /** The versions recorded in pgmq_bus.script_version, by script key; empty before the first install. */
-    private static Map<String, Integer> recordedVersions(Connection c) throws SQLException {
-        Map<String, Integer> found = new HashMap<>();
-        try (Statement st = c.createStatement();
-             ResultSet exists = st.executeQuery("SELECT to_regclass('pgmq_bus.script_version') IS NOT NULL")) {
-            exists.next();
-            if (!exists.getBoolean(1)) {
-                return found;
-            }
-        }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT script, version FROM pgmq_bus.script_version")) {
-            while (rs.next()) {
-                found.put(rs.getString(1), rs.getInt(2));
-            }
-        }
-        return found;
-    }
-
     /**
      * A script that could not get its locks within the wait: names the prepared transactions of the
      * database, the usual holders that never let go by themselves, and how to end them.
@@ -246,6 +228,23 @@ public final class SchemaInstaller {
      * bus_script_versions(); a role that can do neither learns nothing here.
      */
     public Map<Script, Integer> outdated(Connection c) {
+        Map<String, Integer> found = recordedVersions(c);
+        Map<Script, Integer> outdated = new LinkedHashMap<>();
+        for (Script script : Script.values()) {
+            Integer version = found.get(script.key());
+            if (version != null && version < script.version) {
+                outdated.put(script, version);
+            }
+        }
+        return outdated;
+    }
+
+    /**
+     * The versions recorded in pgmq_bus.script_version, by script key: read from the table where
+     * the role may, else through the isolated wrapper bus_script_versions(); empty before the first
+     * install, or for a role that can do neither.
+     */
+    private static Map<String, Integer> recordedVersions(Connection c) {
         Map<String, Integer> found = new HashMap<>();
         // nested CASEs: each test runs only when the one before held (a schema the role may not use
         // must not be looked into)
@@ -270,14 +269,7 @@ public final class SchemaInstaller {
         } catch (SQLException e) {
             throw SqlBackend.failure("checking the pgmq-bus script versions", e);
         }
-        Map<Script, Integer> outdated = new LinkedHashMap<>();
-        for (Script script : Script.values()) {
-            Integer version = found.get(script.key());
-            if (version != null && version < script.version) {
-                outdated.put(script, version);
-            }
-        }
-        return outdated;
+        return found;
     }
 
     /** Fails with a message naming every missing script, when the database is not ready. */

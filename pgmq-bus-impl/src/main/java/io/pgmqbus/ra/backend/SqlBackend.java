@@ -111,15 +111,11 @@ abstract class SqlBackend implements PgmqBackend {
     }
 
     @Override
-    public QueueStats stats(Connection c, Subscription s) {
+    public SubscriptionStatus stats(Connection c, Subscription s) {
         List<SubscriptionStatus> found = query(c, "reading the statistics of queue " + s.queueName(),
                 STATS_COLUMNS + statsFunction() + " WHERE queue_name = ? AND depth IS NOT NULL",
                 ps -> ps.setString(1, s.queueName()), SqlBackend::status);
-        if (found.isEmpty()) {
-            return null;
-        }
-        SubscriptionStatus st = found.get(0);
-        return new QueueStats(st.depth(), st.visible(), st.inFlight(), st.oldestAgeSeconds(), st.deadLetters());
+        return found.isEmpty() ? null : found.get(0);
     }
 
     @Override

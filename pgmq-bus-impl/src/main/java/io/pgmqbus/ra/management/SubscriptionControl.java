@@ -2,8 +2,8 @@
 package io.pgmqbus.ra.management;
 
 import io.pgmqbus.api.BusException;
-import io.pgmqbus.ra.backend.DeadLetters;
-import io.pgmqbus.ra.backend.QueueStats;
+import io.pgmqbus.api.DeadLetter;
+import io.pgmqbus.api.SubscriptionStatus;
 import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.inbound.Activation;
 import io.pgmqbus.ra.inbound.InboundContext;
@@ -29,7 +29,7 @@ public final class SubscriptionControl implements SubscriptionMXBean {
     private final Activation activation;
     private final InboundContext context;
     private final ObjectName name;
-    private QueueStats cached;
+    private SubscriptionStatus cached;
     private long cachedAt;
     private boolean cachedValid;
 
@@ -79,13 +79,13 @@ public final class SubscriptionControl implements SubscriptionMXBean {
     }
 
     /** The database's numbers of the queue, at most a second old; null when they cannot be had. */
-    private synchronized QueueStats stats() {
+    private synchronized SubscriptionStatus stats() {
         long now = System.nanoTime();
         if (cachedValid && now - cachedAt < STATS_TTL_NANOS) {
             return cached;
         }
         Subscription s = activation.subscription();
-        QueueStats stats = null;
+        SubscriptionStatus stats = null;
         if (s != null) {
             try {
                 stats = context.connections().withConnection(c -> context.backend().stats(c, s));
@@ -128,13 +128,13 @@ public final class SubscriptionControl implements SubscriptionMXBean {
 
     @Override
     public long getMessageCount() {
-        QueueStats s = stats();
+        SubscriptionStatus s = stats();
         return s == null ? -1 : s.depth();
     }
 
     @Override
     public long getFirstMessageAge() {
-        QueueStats s = stats();
+        SubscriptionStatus s = stats();
         if (s == null) {
             return -1;
         }
@@ -143,7 +143,7 @@ public final class SubscriptionControl implements SubscriptionMXBean {
 
     @Override
     public long getDeadLetterCount() {
-        QueueStats s = stats();
+        SubscriptionStatus s = stats();
         return s == null ? -1 : s.deadLetters();
     }
 
@@ -210,12 +210,12 @@ public final class SubscriptionControl implements SubscriptionMXBean {
 
     @Override
     public long retryMessages() {
-        return eachDeadLetter("replaying", (c, d) -> context.backend().deadLetters().replay(c, d.deadLetterQueue(), d.msgId()));
+        return eachDeadLetter("replaying", (c, d) -> context.backend().deadLetters().replay(c, d.deadLetterQueue(), d.id()));
     }
 
     @Override
     public long removeMessages() {
-        return eachDeadLetter("removing", (c, d) -> context.backend().deadLetters().purge(c, d.deadLetterQueue(), d.msgId()));
+        return eachDeadLetter("removing", (c, d) -> context.backend().deadLetters().purge(c, d.deadLetterQueue(), d.id()));
     }
 
     /**
@@ -230,7 +230,7 @@ public final class SubscriptionControl implements SubscriptionMXBean {
         }
         return context.connections().withConnection(c -> {
             long done = 0;
-            for (DeadLetters.DeadLetter d : context.backend().deadLetters().list(c, s.channel(), s.durableName())) {
+            for (DeadLetter d : context.backend().deadLetters().list(c, s.channel(), s.durableName())) {
                 if (s.queueName().equals(d.queue()) && action.apply(c, d)) {
                     done++;
                 }
@@ -242,7 +242,7 @@ public final class SubscriptionControl implements SubscriptionMXBean {
 
     @FunctionalInterface
     private interface DeadLetterAction {
-        boolean apply(java.sql.Connection c, DeadLetters.DeadLetter d) throws java.sql.SQLException;
+        boolean apply(java.sql.Connection c, DeadLetter d) throws java.sql.SQLException;
     }
 
     @Override

@@ -29,10 +29,7 @@ final class BusOperationsImpl implements BusOperations {
 
     @Override
     public List<DeadLetter> deadLetters(String channel, String subscription) {
-        return connection.operating("listing dead letters", c -> deadLetters.list(c, channel, subscription)).stream()
-                .map(d -> new DeadLetter(d.deadLetterQueue(), d.msgId(), d.queue(), d.channel(), d.subscription(),
-                        d.error(), d.readCount(), d.enqueuedAt(), d.deadLetteredAt(), d.message(), d.headers()))
-                .toList();
+        return connection.operating("listing dead letters", c -> deadLetters.list(c, channel, subscription));
     }
 
     @Override

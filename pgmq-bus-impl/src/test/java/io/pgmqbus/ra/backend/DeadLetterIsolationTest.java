@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmqbus.ra.backend.DeadLetters.DeadLetter;
+import io.pgmqbus.api.DeadLetter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -85,16 +85,16 @@ class DeadLetterIsolationTest {
         assertEquals(1, seen.size(), seen.toString());
         DeadLetter d = seen.get(0);
         assertEquals(List.of(DLQ, mine, mineSub.queueName(), channel, "work", "a failed", 1, "{\"n\": 1}"),
-                List.of(d.deadLetterQueue(), d.msgId(), d.queue(), d.channel(), d.subscription(), d.error(),
-                        d.readCount(), d.message()));
-        assertTrue(tools.list(a, null, null).stream().noneMatch(x -> x.msgId() == theirs), "B's is invisible");
+                List.of(d.deadLetterQueue(), d.id(), d.queue(), d.channel(), d.subscription(), d.error(),
+                        d.deliveries(), d.payload()));
+        assertTrue(tools.list(a, null, null).stream().noneMatch(x -> x.id() == theirs), "B's is invisible");
         assertEquals(2, new DeadLetters(false).list(owner, channel, null).size(), "the operator sees both");
 
         assertFalse(tools.replay(a, DLQ, theirs));
         assertFalse(tools.purge(a, DLQ, theirs));
         assertEquals(0, tools.replayAll(a, null, null, "b failed"));
         assertEquals(1, count(owner, "SELECT count(*) FROM pgmq.q_bus_dead_letter WHERE msg_id = ?", theirs), "B's stays");
-        assertEquals(List.of(theirs), tools.list(b, channel, null).stream().map(DeadLetter::msgId).toList());
+        assertEquals(List.of(theirs), tools.list(b, channel, null).stream().map(DeadLetter::id).toList());
 
         assertTrue(tools.replay(a, DLQ, mine));
         QueuedMessage back = bus.read(a, mineSub, 30, 10).get(0);

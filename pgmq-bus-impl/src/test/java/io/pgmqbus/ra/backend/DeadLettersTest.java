@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.api.BusException;
-import io.pgmqbus.ra.backend.DeadLetters.DeadLetter;
+import io.pgmqbus.api.DeadLetter;
 import io.pgmqbus.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -65,15 +65,15 @@ class DeadLettersTest {
         assertEquals(1, found.size(), found.toString());
         DeadLetter d = found.get(0);
         assertEquals(QueueNames.deadLetterQueue(channel), d.deadLetterQueue());
-        assertEquals(id, d.msgId());
+        assertEquals(id, d.id());
         assertEquals(s.queueName(), d.queue());
         assertEquals(channel, d.channel());
         assertEquals("billing", d.subscription());
         assertEquals("IllegalStateException: boom", d.error());
-        assertEquals(1, d.readCount(), "read once before it was dead-lettered");
+        assertEquals(1, d.deliveries(), "read once before it was dead-lettered");
         assertNotNull(d.enqueuedAt());
         assertTrue(!d.deadLetteredAt().isBefore(d.enqueuedAt()), d.toString());
-        assertEquals("{\"poison\": 1}", d.message());
+        assertEquals("{\"poison\": 1}", d.payload());
         assertTrue(d.headers().contains("\"x-dead-letter\"") && d.headers().contains("\"type\": \"order\""), d.headers());
 
         assertEquals(List.of(), deadLetters.list(c, channel, "another"), "filtered by subscription name");
@@ -166,7 +166,7 @@ class DeadLettersTest {
         assertEquals(0, deadLetters.purgeOlderThan(c, Duration.ofHours(1), channel + "_x", null), "another channel");
         assertEquals(0, deadLetters.purgeOlderThan(c, Duration.ofHours(1), channel, "another"), "another subscription");
         assertEquals(1, deadLetters.purgeOlderThan(c, Duration.ofHours(1), channel, "billing"));
-        assertEquals(List.of(recent), deadLetters.list(c, channel, null).stream().map(DeadLetter::msgId).toList());
+        assertEquals(List.of(recent), deadLetters.list(c, channel, null).stream().map(DeadLetter::id).toList());
         assertEquals(1, deadLetters.purgeOlderThan(c, Duration.ZERO, channel, null));
         assertEquals(0, count(c, "SELECT count(*) FROM pgmq.q_" + dlq));
         assertEquals(List.of(), bus.read(c, s, 30, 10), "purged, not replayed");
