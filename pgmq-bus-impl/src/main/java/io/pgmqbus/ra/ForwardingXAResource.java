@@ -49,13 +49,6 @@ public abstract class ForwardingXAResource implements XAResource {
     protected void started() throws XAException {
     }
 
-    /**
-     * Before a one-phase commit, still inside the branch's transaction. When it throws, the branch
-     * is rolled back and the exception (an {@code XA_RB*} code) goes to the transaction manager.
-     */
-    protected void committingOnePhase() throws XAException {
-    }
-
     /** After the branch committed (one or two phase, or a read-only prepare). */
     protected void committed() {
     }
@@ -173,14 +166,6 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
-        if (onePhase) {
-            try {
-                committingOnePhase();
-            } catch (XAException e) {
-                rollback(xid);
-                throw e;
-            }
-        }
         try {
             if (onePhase) {
                 delegate.commit(xid, true);

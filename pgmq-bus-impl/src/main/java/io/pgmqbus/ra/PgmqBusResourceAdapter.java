@@ -77,6 +77,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient PgmqBackend busBackend;
     private transient ConnectionSource connections;
     private transient WakeUpListener wakeUps;
+    private transient io.pgmqbus.ra.inbound.WakeUpSender wakeUpSender;
     private transient Heartbeat heartbeat;
     /** OpenTelemetry tracing where the server offers it, else none; set at start. */
     private transient volatile io.pgmqbus.ra.tracing.Tracing tracing = io.pgmqbus.ra.tracing.Tracing.NONE;
@@ -102,12 +103,15 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         tracing = io.pgmqbus.ra.tracing.Tracing.detect(LOG);
         inbound = new InboundContext(busBackend, connections, ctx.getWorkManager(), wakeUps, node(),
                 settings.leaseSeconds(), tracing);
+        wakeUpSender = new io.pgmqbus.ra.inbound.WakeUpSender(connections, busBackend, wakeUps);
         try {
             ctx.getWorkManager().scheduleWork(wakeUps);
+            ctx.getWorkManager().scheduleWork(wakeUpSender);
             heartbeat = new Heartbeat(this, System::nanoTime);
             ctx.getWorkManager().scheduleWork(heartbeat);
         } catch (WorkException e) {
             wakeUps.release();
+            wakeUpSender.release();
             connections.close();
             throw new ResourceAdapterInternalException("pgmq-bus: the container refused the adapter's work", e);
         }
@@ -144,6 +148,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
                 heartbeat.stop(STOP_MILLIS);
             }
             wakeUps.stop(STOP_MILLIS);
+            wakeUpSender.stop(STOP_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | LinkageError e) {
@@ -236,6 +241,14 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     }
 
     /** The shared LISTEN connection's dispatcher (null before start). */
+    /** Wakes the readers of channels published to, after the commit (this node's at once, the others' by NOTIFY). */
+    public void committed(java.util.Collection<String> channels) {
+        io.pgmqbus.ra.inbound.WakeUpSender sender = wakeUpSender;
+        if (sender != null) {
+            sender.committed(channels);
+        }
+    }
+
     WakeUpListener wakeUps() {
         return wakeUps;
     }

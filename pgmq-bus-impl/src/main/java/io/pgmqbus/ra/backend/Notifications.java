@@ -18,8 +18,11 @@ public final class Notifications {
     /** Where a LISTEN connection's liveness pings go (a random token each: nothing to learn from them). */
     public static final String PING_CHANNEL = "pgmq_bus_ping";
 
-    /** One notification: its channel and what it says (a queue name or wake token; a ping's token). */
-    public record Notification(String channel, String payload) {
+    /**
+     * One notification: its channel, what it says (a queue name or wake token; a ping's token) and
+     * the backend process that sent it.
+     */
+    public record Notification(String channel, String payload, int pid) {
         public boolean ping() {
             return PING_CHANNEL.equals(channel);
         }
@@ -41,7 +44,7 @@ public final class Notifications {
         List<Notification> notifications = new ArrayList<>();
         if (got != null) {
             for (PGNotification n : got) {
-                notifications.add(new Notification(n.getName(), n.getParameter()));
+                notifications.add(new Notification(n.getName(), n.getParameter(), n.getPID()));
             }
         }
         return notifications;

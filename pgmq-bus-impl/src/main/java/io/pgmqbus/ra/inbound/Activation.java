@@ -90,7 +90,7 @@ public final class Activation {
                     spec.getSubscription(), context.node(), context.leaseSeconds(), types));
             if (Boolean.TRUE.equals(spec.getNotifications())) {
                 // with notifications off the reader polls at its interval, woken by nothing else
-                context.wakeUps().register(s.wakeKey(), reader.waiter());
+                context.wakeUps().register(s.wakeKey(), s.channel(), reader.waiter());
             }
             subscription = s;
             Subscription joined = s;
@@ -114,7 +114,7 @@ public final class Activation {
             return;
         }
         subscription = null;
-        context.wakeUps().unregister(lost.wakeKey(), reader.waiter());
+        context.wakeUps().unregister(lost.wakeKey(), lost.channel(), reader.waiter());
         LOG.warning("pgmq-bus: the queue " + lost.queueName() + " of channel '" + lost.channel() + "' is gone (" + how
                 + "); " + factory.getActivationName() + " joins the channel again");
         reader.waiter().wake();
@@ -143,7 +143,7 @@ public final class Activation {
         handBack(sessions.takeWaiting());
         Subscription s = subscription;
         if (s != null) {
-            context.wakeUps().unregister(s.wakeKey(), reader.waiter());
+            context.wakeUps().unregister(s.wakeKey(), s.channel(), reader.waiter());
             if (!s.durable()) {
                 try {
                     context.connections().withConnection(c -> {

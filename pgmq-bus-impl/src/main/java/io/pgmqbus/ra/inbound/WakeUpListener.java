@@ -28,6 +28,9 @@ public final class WakeUpListener implements Work {
     private final ConnectionSource connections;
     /** The readers of each queue: several activations of one durable subscription share its queue. */
     private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    /** The same readers by channel, for the wake-ups of this adapter's own publishes. */
+    private final Map<String, Set<Waiter>> byChannel = new ConcurrentHashMap<>();
+    private volatile int ownSender;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Outage outage = new Outage(LOG, "pgmq-bus wake-up listener");
@@ -42,16 +45,39 @@ public final class WakeUpListener implements Work {
         this.connections = connections;
     }
 
-    public void register(String queue, Waiter waiter) {
+    /**
+     * Wakes {@code waiter} for the notifications naming {@code queue} (its wake key), and at once
+     * when this adapter publishes to {@code channel} ({@link #wakeChannel}).
+     */
+    public void register(String queue, String channel, Waiter waiter) {
         waiters.computeIfAbsent(queue, q -> ConcurrentHashMap.newKeySet()).add(waiter);
+        byChannel.computeIfAbsent(channel, q -> ConcurrentHashMap.newKeySet()).add(waiter);
     }
 
-    /** Stops waking {@code waiter} for {@code queue}; the queue's other readers are still woken. */
-    public void unregister(String queue, Waiter waiter) {
-        waiters.computeIfPresent(queue, (q, set) -> {
+    /** Stops waking {@code waiter} for {@code queue} and {@code channel}; their other readers are still woken. */
+    public void unregister(String queue, String channel, Waiter waiter) {
+        remove(waiters, queue, waiter);
+        remove(byChannel, channel, waiter);
+    }
+
+    private static void remove(Map<String, Set<Waiter>> map, String key, Waiter waiter) {
+        map.computeIfPresent(key, (q, set) -> {
             set.remove(waiter);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** Wakes this adapter's readers of {@code channel}, in this JVM (a publish to it committed here). */
+    public void wakeChannel(String channel) {
+        byChannel.getOrDefault(channel, Set.of()).forEach(Waiter::wake);
+    }
+
+    /**
+     * The backend process whose notifications are this adapter's own {@link WakeUpSender}'s (0: none):
+     * they are passed over, since they follow in-process wake-ups of the same readers.
+     */
+    void sentBy(int pid) {
+        ownSender = pid;
     }
 
     /** Whether a reader of {@code queue} is woken by its notifications. */
@@ -93,7 +119,7 @@ public final class WakeUpListener implements Work {
                                         && outstanding.compareAndSet(expected, null)) {
                                     pingsAnswered.incrementAndGet();
                                 }
-                            } else {
+                            } else if (n.pid() == 0 || n.pid() != ownSender) {
                                 waiters.getOrDefault(n.payload(), Set.of()).forEach(Waiter::wake);
                             }
                         }

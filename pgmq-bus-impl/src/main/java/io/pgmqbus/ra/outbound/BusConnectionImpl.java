@@ -118,7 +118,7 @@ final class BusConnectionImpl implements BusConnection {
     <T> T operating(String what, ConnectionSource.SqlWork<T> work) {
         PgmqBusManagedConnection current = open();
         try {
-            return current.publish(this, what, work);
+            return current.publish(this, what, false, work);
         } catch (BusException e) {
             throw current.failed(e);
         }
@@ -132,7 +132,7 @@ final class BusConnectionImpl implements BusConnection {
     private <T> T publishing(String channel, String what, ConnectionSource.SqlWork<T> work) {
         PgmqBusManagedConnection current = open();
         try {
-            T result = current.publish(this, what, work);
+            T result = current.publish(this, what, true, work);
             current.published(channel);
             return result;
         } catch (BusException e) {

@@ -24,7 +24,7 @@ final class BusLocalTransaction implements LocalTransaction {
     @Override
     public void begin() throws ResourceException {
         try {
-            mc.publishingOutsideBranch();
+            mc.workingOutsideBranch(true);
             mc.connection().setAutoCommit(false);
             active = true;
         } catch (io.pgmqbus.api.BusException e) {
@@ -52,7 +52,14 @@ final class BusLocalTransaction implements LocalTransaction {
                 mc.connection().rollback();
             }
             mc.connection().setAutoCommit(true);
+            active = false;
+            if (commit) {
+                mc.committed();
+            } else {
+                mc.branchEnded();
+            }
         } catch (SQLException e) {
+            mc.branchEnded();
             throw new ResourceException("pgmq-bus: local " + (commit ? "commit" : "rollback") + " failed: "
                     + e.getMessage(), e);
         } finally {

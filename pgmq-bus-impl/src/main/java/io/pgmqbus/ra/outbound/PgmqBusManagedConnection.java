@@ -38,7 +38,7 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     private final Set<BusConnectionImpl> handles = new CopyOnWriteArraySet<>();
     private final BusLocalTransaction localTransaction;
     private final PublishingXAResource xaResource;
-    /** Channels published to in the running XA branch, woken with or after its commit. */
+    /** Channels published to in the running XA branch or local transaction, woken after its commit. */
     private final Set<String> wakeAfterCommit = new java.util.LinkedHashSet<>();
     private volatile boolean inBranch;
     /** Whether the trigger's wake-ups are on in this connection's session; null: not known. */
@@ -63,7 +63,9 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
 
     /**
      * Before an XA branch starts, outside any transaction: the trigger's wake-ups go off for this
-     * session (a branch that ran NOTIFY could not be prepared); the branch wakes readers itself.
+     * session (a branch that ran NOTIFY could not be prepared, and a NOTIFY in a publisher's
+     * transaction serializes every notifying commit of the database); the readers are woken after
+     * the commit ({@link io.pgmqbus.ra.inbound.WakeUpSender}).
      */
     void branchStarting() {
         sessionNotifications(false);
@@ -74,19 +76,21 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
     }
 
     /**
-     * Before a publish outside an XA branch (auto-commit or a local transaction, which are never
-     * prepared): the trigger's wake-ups are on again, delivered with the commit.
+     * Before work outside an XA branch (auto-commit or a local transaction, never prepared): a
+     * publish wakes the readers itself after its commit, like a branch; an operator's work (a replay
+     * moves messages back onto queues) leaves it to the trigger, whose wake-ups come with the commit.
      */
-    void publishingOutsideBranch() {
+    void workingOutsideBranch(boolean publishing) {
         if (!inBranch) {
-            sessionNotifications(true);
+            sessionNotifications(!publishing);
         }
     }
 
     /**
      * Switches the trigger's wake-ups for this connection's session, only when they are not already
-     * so: one statement when the connection changes between XA and other use, none otherwise. Run
-     * outside a transaction, so that no rollback undoes it; inside one, the state is asked again next time.
+     * so: one statement when the connection changes between publishing and an operator's work,
+     * none otherwise. Run outside a transaction, so that no rollback undoes it; inside one, the
+     * state is asked again next time.
      */
     private void sessionNotifications(boolean on) {
         if (notifying != null && notifying == on) {
@@ -101,46 +105,39 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         }
     }
 
-    /** Remembers a channel published to; in an XA branch its readers are woken at or after the commit. */
+    /**
+     * A publish to {@code channel} succeeded: in auto-commit it has committed, and its readers are
+     * woken now; in an XA branch or a local transaction, after the commit (none after a rollback).
+     */
     void published(String channel) {
-        if (inBranch) {
+        if (inBranch || localTransaction.active()) {
             synchronized (wakeAfterCommit) {
                 wakeAfterCommit.add(channel);
             }
+        } else {
+            wake(List.of(channel));
         }
-    }
-
-    /**
-     * Just before a one-phase commit, inside the branch: wakes the readers of every channel the
-     * branch published to. The notifications are delivered by the commit itself (none after a
-     * rollback), and no transaction of their own is needed.
-     */
-    void committingOnePhase() {
-        wakeReaders(false);
     }
 
     void branchCommitted() {
         inBranch = false;
-        wakeReaders(true);
+        committed();
     }
 
-    /** Wakes the readers of the channels published to; after a commit a failure only delays them. */
-    private void wakeReaders(boolean afterCommit) {
+    /** The transaction committed: the readers of the channels it published to are woken. */
+    void committed() {
         List<String> channels;
         synchronized (wakeAfterCommit) {
             channels = List.copyOf(wakeAfterCommit);
             wakeAfterCommit.clear();
         }
-        for (String channel : channels) {
-            try {
-                factory.adapterOrNull().busBackend().wake(connection, channel);
-            } catch (BusException e) {
-                if (!afterCommit) {
-                    throw e;
-                }
-                LOG.fine(() -> "pgmq-bus: waking the readers of channel '" + channel + "' failed; they find the"
-                        + " messages at their next poll: " + e.getMessage());
-            }
+        wake(channels);
+    }
+
+    private void wake(List<String> channels) {
+        var adapter = factory.adapterOrNull();
+        if (adapter != null && !channels.isEmpty()) {
+            adapter.committed(channels);
         }
     }
 
@@ -154,7 +151,7 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         handles.forEach(BusConnectionImpl::transactionRolledBack);
     }
 
-    /** The branch is over (rolled back, or its commit failed): later publishes run in auto-commit and wake readers. */
+    /** The transaction is over without a commit (rolled back, or its commit failed): nobody is woken. */
     void branchEnded() {
         inBranch = false;
         synchronized (wakeAfterCommit) {
@@ -167,7 +164,7 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
      * another thread cannot overtake it), in auto-commit or a local transaction when there is no
      * branch, and never when the handle's transaction is over: then it throws {@link BusException}.
      */
-    <T> T publish(BusConnectionImpl handle, String what, ConnectionSource.SqlWork<T> work) {
+    <T> T publish(BusConnectionImpl handle, String what, boolean publishing, ConnectionSource.SqlWork<T> work) {
         return xaResource.inBranchState(state -> {
             if (state == io.pgmqbus.ra.ForwardingXAResource.Branch.ACTIVE) {
                 if (factory.adapterOrNull() != null && factory.adapterOrNull().callerTransactionDoomed()) {
@@ -181,7 +178,7 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
                         + (handle.rolledBack() ? " was rolled back (timed out?)" : " has ended")
                         + "; nothing was published");
             }
-            publishingOutsideBranch();
+            workingOutsideBranch(publishing);
             return run(what, work);
         });
     }

@@ -7,9 +7,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * A managed connection's XA resource, plus what PostgreSQL needs for wake-ups: a transaction that
- * ran NOTIFY cannot be prepared, so a branch publishes with the trigger's wake-ups off and wakes
- * the readers itself — inside the transaction just before a one-phase commit (delivered with the
- * commit, no extra transaction), or right after a two-phase commit.
+ * ran NOTIFY cannot be prepared, so a branch publishes with the trigger's wake-ups off, and the
+ * readers are woken after its commit, one phase or two.
  */
 final class PublishingXAResource extends ForwardingXAResource {
     private final PgmqBusManagedConnection mc;
@@ -25,15 +24,6 @@ final class PublishingXAResource extends ForwardingXAResource {
             mc.branchStarting();
         } catch (RuntimeException e) {
             throw xaException(XAException.XAER_RMFAIL, "cannot prepare the branch for publishing", e);
-        }
-    }
-
-    @Override
-    protected void committingOnePhase() throws XAException {
-        try {
-            mc.committingOnePhase();
-        } catch (RuntimeException e) {
-            throw xaException(XAException.XA_RBCOMMFAIL, "cannot wake the readers inside the transaction; it is rolled back", e);
         }
     }
 
