@@ -327,4 +327,9 @@ public final class Activation {
     Settlement settlement() {
         return settlement;
     }
+
+    /** Acknowledgements outside a transaction (a bean not transacted) being written or waiting for the next statement. */
+    public int acknowledgementsPending() {
+        return settlement.acknowledgementsPending();
+    }
 }

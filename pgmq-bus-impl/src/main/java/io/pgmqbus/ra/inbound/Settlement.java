@@ -9,6 +9,7 @@ import io.pgmqbus.ra.backend.Subscription;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,11 @@ final class Settlement {
     private final PgmqBusActivationSpec spec;
     private final InboundContext context;
     private final ActivationStats stats;
+    /** Acknowledgements waiting for the one being written; guarded by itself. */
+    private final Map<Subscription, List<QueuedMessage>> queued = new LinkedHashMap<>();
+    /** Whether a session is writing acknowledgements, and how many; guarded by {@link #queued}. */
+    private boolean writing;
+    private int beingWritten;
 
     Settlement(PgmqBusActivationSpec spec, InboundContext context, ActivationStats stats) {
         this.spec = spec;
@@ -54,9 +60,65 @@ final class Settlement {
         return true;
     }
 
-    /** Acknowledges a message outside any transaction (a non-transacted bean, or one it does not want). */
+    /**
+     * Acknowledges a message outside any transaction (a non-transacted bean, or one it does not
+     * want). The acknowledgements of sessions that finish while another session's acknowledgement
+     * is being written are queued and written together, in one statement per queue, by that
+     * session as soon as its own is done: the others go on delivering at once. Nothing is
+     * acknowledged before its delivery succeeded; a node that dies with acknowledgements queued
+     * delivers those messages again (at least once), as one that died just before acknowledging.
+     */
     void acknowledge(Subscription s, QueuedMessage m) {
-        settle("acknowledge", s, m, c -> context.backend().acknowledge(c, s, m.msgId()));
+        synchronized (queued) {
+            queued.computeIfAbsent(s, k -> new ArrayList<>()).add(m);
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        boolean done = false;
+        try {
+            while (true) {
+                Map<Subscription, List<QueuedMessage>> round;
+                synchronized (queued) {
+                    if (queued.isEmpty()) {
+                        writing = false;
+                        beingWritten = 0;
+                        done = true;
+                        return;
+                    }
+                    round = new LinkedHashMap<>(queued);
+                    beingWritten = count(queued);
+                    queued.clear();
+                }
+                round.forEach((sub, messages) -> {
+                    if (messages.size() == 1) {
+                        QueuedMessage one = messages.get(0);
+                        settle("acknowledge", sub, one, c -> context.backend().acknowledge(c, sub, one.msgId()));
+                    } else {
+                        acknowledgeAll(sub, messages);
+                    }
+                });
+            }
+        } finally {
+            if (!done) {
+                synchronized (queued) {
+                    writing = false;
+                    beingWritten = 0;
+                }
+            }
+        }
+    }
+
+    /** How many acknowledgements are being written or wait for the next statement (see {@link #acknowledge}). */
+    int acknowledgementsPending() {
+        synchronized (queued) {
+            return beingWritten + count(queued);
+        }
+    }
+
+    private static int count(Map<Subscription, List<QueuedMessage>> acknowledgements) {
+        return acknowledgements.values().stream().mapToInt(List::size).sum();
     }
 
     /** Acknowledges several messages of one subscription outside any transaction, in one statement. */
