@@ -2,7 +2,7 @@
 package io.pgmqbus.bench;
 
 /**
- * Where a measurement publishes, and so which message-driven bean receives: seven bus channels and
+ * Where a measurement publishes, and so which message-driven bean receives: eight bus channels and
  * three JMS queues, each with one bean of the listed configuration.
  */
 public enum Target {
@@ -14,6 +14,8 @@ public enum Target {
     BUS_ONE("bench.one", true),
     /** {@link BusFourSessionsListener}: maxSessions 4. */
     BUS_FOUR("bench.four", true),
+    /** {@link BusFourSessionsNotTransactedListener}: maxSessions 4, not transacted (acknowledged outside a transaction). */
+    BUS_FOUR_NOT_TRANSACTED("bench.four.nt", true),
     /** {@link BusBatchOneSessionListener}: a BusBatchListener, maxSessions 1, 50 per call. */
     BUS_BATCH_ONE("bench.batch.one", true),
     /** {@link BusBatchFourSessionListener}: a BusBatchListener, maxSessions 4, 50 per call. */

@@ -154,8 +154,8 @@ public final class BenchRunner {
                     rawDrain.put(consumers, r.number("msgs_per_s"));
                     results.add(r);
                 }
-                for (Target t : List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR,
-                        Target.JMS_ONE, Target.JMS_FOUR)) {
+                for (Target t : List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_FOUR_NOT_TRANSACTED,
+                        Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR, Target.JMS_ONE, Target.JMS_FOUR)) {
                     log("7 drain: " + t + ", " + count + " messages");
                     Result r = loaded(() -> drain(server, t, count));
                     r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / rawDrain.get((int) r.number("consumers")), 2));
@@ -230,6 +230,7 @@ public final class BenchRunner {
         String bean = switch (t) {
             case BUS_ONE -> "BusOneSessionListener";
             case BUS_FOUR -> "BusFourSessionsListener";
+            case BUS_FOUR_NOT_TRANSACTED -> "BusFourSessionsNotTransactedListener";
             case BUS_BATCH_ONE -> "BusBatchOneSessionListener";
             case BUS_BATCH_FOUR -> "BusBatchFourSessionListener";
             case JMS_ONE -> "JmsOneSessionListener";
@@ -243,7 +244,8 @@ public final class BenchRunner {
         int consumers = t == Target.BUS_ONE || t == Target.BUS_BATCH_ONE || t == Target.JMS_ONE ? 1 : 4;
         double seconds = r.getJsonNumber("drainSeconds").doubleValue();
         Result result = new Result(t.bus() ? "7 drain" : "7 JMS drain", (t.bus() ? (t.name().contains("BATCH")
-                ? "bus batch listener, " : "bus, ") : "JMS, ") + count + " backlog, " + consumers + " session"
+                ? "bus batch listener, " : t == Target.BUS_FOUR_NOT_TRANSACTED ? "bus, not transacted, " : "bus, ")
+                : "JMS, ") + count + " backlog, " + consumers + " session"
                 + (consumers > 1 ? "s" : "")).put("consumers", consumers)
                 .put("msgs_per_s", Result.round(seconds > 0 ? r.getJsonNumber("acknowledged").longValue() / seconds : 0, 1));
         return counts(result, r);
