@@ -22,7 +22,11 @@ final class ApplicationTelemetry {
     private static final Logger LOG = Logger.getLogger(ApplicationTelemetry.class.getName());
     static final long RETRY_SECONDS = 10;
 
+    /** An application's OpenTelemetry ({@code telemetry} null: none, ask again from {@code retryAt} on). */
     private record Found(WeakReference<OpenTelemetry> telemetry, long retryAt) {
+        boolean none() {
+            return telemetry == null && System.nanoTime() - retryAt < 0;
+        }
     }
 
     private final Supplier<OpenTelemetry> lookup;
@@ -43,12 +47,13 @@ final class ApplicationTelemetry {
         synchronized (found) {
             known = found.get(application);
         }
-        OpenTelemetry telemetry = known == null ? null : known.telemetry().get();
-        if (telemetry != null || known != null && System.nanoTime() - known.retryAt() < 0) {
+        OpenTelemetry telemetry = known == null || known.telemetry() == null ? null : known.telemetry().get();
+        if (telemetry != null || known != null && known.none()) {
             return telemetry;
         }
         telemetry = find();
-        Found now = new Found(new WeakReference<>(telemetry), System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SECONDS));
+        Found now = telemetry != null ? new Found(new WeakReference<>(telemetry), 0)
+                : new Found(null, System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SECONDS));
         synchronized (found) {
             found.put(application, now);
         }
