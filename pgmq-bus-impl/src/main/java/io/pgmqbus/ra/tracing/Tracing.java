@@ -29,7 +29,9 @@ public interface Tracing {
     /**
      * Runs a delivery of {@code messages} of {@code channel} inside a consumer span
      * ("process &lt;channel&gt;", current while the bean runs), linked to each message's publisher
-     * (and, for one message, its child); a failure is recorded on the span and rethrown.
+     * (and, for one message, its child); a failure is recorded on the span and rethrown. Called on
+     * the delivery thread after {@code beforeDelivery}, so that the bean's application is the
+     * thread's (its SDK is found by it).
      *
      * @param subscription the durable subscription's name, or null for an ephemeral one
      */
