@@ -167,12 +167,6 @@ final class DeliveryWork implements Work {
     private boolean invoke(List<? extends BusMessage> messages, Method method, java.util.function.Consumer<Object> call,
                            String acknowledging, ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
         PgmqBusActivationSpec spec = activation.spec();
-        return activation.context().tracing().process(spec.getChannel(), spec.getSubscription(), messages,
-                () -> invokeEndpoint(method, call, acknowledging, acknowledge));
-    }
-
-    private boolean invokeEndpoint(Method method, java.util.function.Consumer<Object> call, String acknowledging,
-                                   ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
         boolean transacted = activation.transacted();
         XAConnection xa = transacted ? activation.context().connections().borrow() : null;
         Throwable failure = null;
@@ -182,10 +176,15 @@ final class DeliveryWork implements Work {
             try {
                 endpoint.beforeDelivery(method);
                 try {
-                    call.accept(endpoint);
-                    if (transacted) {
-                        branch.inLiveBranch(acknowledging, acknowledge, xa.getConnection());
-                    }
+                    // traced once the container has put the bean's application on the thread (JCA:
+                    // its class loader from beforeDelivery on), so that its SDK can be found
+                    activation.context().tracing().process(spec.getChannel(), spec.getSubscription(), messages, () -> {
+                        call.accept(endpoint);
+                        if (transacted) {
+                            branch.inLiveBranch(acknowledging, acknowledge, xa.getConnection());
+                        }
+                        return null;
+                    });
                 } catch (Throwable t) {
                     failure = t;
                 } finally {

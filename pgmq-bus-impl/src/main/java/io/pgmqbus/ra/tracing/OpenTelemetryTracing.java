@@ -2,6 +2,7 @@
 package io.pgmqbus.ra.tracing;
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -14,6 +15,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.pgmqbus.api.BusMessage;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,15 @@ import java.util.function.Function;
 
 /**
  * {@link Tracing} with the OpenTelemetry API, after its messaging conventions: a producer span per
- * publish, a consumer span per delivery ("process"), the context carried in W3C headers. The
- * tracer is asked of {@link GlobalOpenTelemetry} at each use, so an SDK the server installs after
- * the adapter started is used; without one, spans are no-ops and no header is written.
+ * publish, a consumer span per delivery ("process"), the context carried in W3C headers.
+ * <p>
+ * Which SDK records the spans: where the trace goes on (the publisher runs inside a span, as in a
+ * request the server traces; the delivered messages carry a trace), the SDK of the application on
+ * the thread, as the server's telemetry gives it to that application ({@link ApplicationTelemetry});
+ * otherwise, or without one, the SDK registered with {@link GlobalOpenTelemetry} (the OpenTelemetry
+ * Java agent's), asked at each use. Without any, the API's no-op spans carry the caller's or the
+ * publisher's span context on: the header names the caller's span, and the bean runs with the
+ * publisher's span current; where nothing is traced, no header is written.
  */
 final class OpenTelemetryTracing implements Tracing {
     private static final String INSTRUMENTATION = "io.pgmqbus";
@@ -47,13 +55,27 @@ final class OpenTelemetryTracing implements Tracing {
         }
     };
 
-    private static Tracer tracer() {
-        return GlobalOpenTelemetry.getTracer(INSTRUMENTATION);
+    private final ApplicationTelemetry applications;
+
+    /** @param cdi whether the CDI API is there, through which the applications' own SDKs are found */
+    OpenTelemetryTracing(boolean cdi) {
+        this(cdi ? new ApplicationTelemetry(CdiTelemetry::lookup) : null);
+    }
+
+    /** @param applications the applications' own SDKs, or null where the adapter cannot reach them */
+    OpenTelemetryTracing(ApplicationTelemetry applications) {
+        this.applications = applications;
+    }
+
+    /** The application's SDK if {@code traceGoesOn} and it has one, else the global one. */
+    private Tracer tracer(boolean traceGoesOn) {
+        OpenTelemetry application = traceGoesOn && applications != null ? applications.current() : null;
+        return (application != null ? application : GlobalOpenTelemetry.get()).getTracer(INSTRUMENTATION);
     }
 
     @Override
     public <T> T publish(String channel, Function<Map<String, String>, T> publish) {
-        Span span = tracer().spanBuilder("publish " + channel).setSpanKind(SpanKind.PRODUCER)
+        Span span = tracer(Span.current().getSpanContext().isValid()).spanBuilder("publish " + channel).setSpanKind(SpanKind.PRODUCER)
                 .setAttribute(SYSTEM, "pgmq").setAttribute(DESTINATION, channel).setAttribute(OPERATION, "publish")
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
@@ -72,20 +94,22 @@ final class OpenTelemetryTracing implements Tracing {
     @Override
     public <T> T process(String channel, String subscription, List<? extends BusMessage> messages, Delivery<T> delivery)
             throws Throwable {
-        SpanBuilder builder = tracer().spanBuilder("process " + channel).setSpanKind(SpanKind.CONSUMER)
-                .setAttribute(SYSTEM, "pgmq").setAttribute(DESTINATION, channel).setAttribute(OPERATION, "process");
-        if (subscription != null) {
-            builder.setAttribute(SUBSCRIPTION, subscription);
-        }
         Context publisher = null;
+        List<SpanContext> links = new ArrayList<>();
         for (BusMessage m : messages) {
             Context extracted = W3CTraceContextPropagator.getInstance().extract(Context.root(), m, HEADERS);
             SpanContext link = Span.fromContext(extracted).getSpanContext();
             if (link.isValid()) {
-                builder.addLink(link);
+                links.add(link);
                 publisher = extracted;
             }
         }
+        SpanBuilder builder = tracer(publisher != null).spanBuilder("process " + channel).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(SYSTEM, "pgmq").setAttribute(DESTINATION, channel).setAttribute(OPERATION, "process");
+        if (subscription != null) {
+            builder.setAttribute(SUBSCRIPTION, subscription);
+        }
+        links.forEach(builder::addLink);
         if (messages.size() == 1) {
             builder.setAttribute(MESSAGE_ID, String.valueOf(messages.get(0).getId()));
         } else {

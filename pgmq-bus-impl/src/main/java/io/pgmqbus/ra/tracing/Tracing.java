@@ -29,7 +29,9 @@ public interface Tracing {
     /**
      * Runs a delivery of {@code messages} of {@code channel} inside a consumer span
      * ("process &lt;channel&gt;", current while the bean runs), linked to each message's publisher
-     * (and, for one message, its child); a failure is recorded on the span and rethrown.
+     * (and, for one message, its child); a failure is recorded on the span and rethrown. Called on
+     * the delivery thread after {@code beforeDelivery}, so that the bean's application is the
+     * thread's (its SDK is found by it).
      *
      * @param subscription the durable subscription's name, or null for an ephemeral one
      */
@@ -51,18 +53,21 @@ public interface Tracing {
     };
 
     /**
-     * OpenTelemetry's tracing when its API can be loaded by the adapter, else {@link #NONE}. The
-     * implementation is loaded by name, so that no OpenTelemetry class is touched where there is none.
+     * OpenTelemetry's tracing when its API can be loaded by the adapter, else {@link #NONE}; with the
+     * CDI API too, the applications' own SDKs are looked up as CDI beans. The implementation is loaded
+     * by name, so that no OpenTelemetry or CDI class is touched where there is none.
      */
     static Tracing detect(Logger log) {
         ClassLoader loader = Tracing.class.getClassLoader();
         try {
             Class.forName("io.opentelemetry.api.GlobalOpenTelemetry", false, loader);
             Class.forName("io.opentelemetry.context.Context", false, loader);
+            boolean cdi = present("jakarta.enterprise.inject.spi.CDI", loader);
             Tracing tracing = (Tracing) Class.forName("io.pgmqbus.ra.tracing.OpenTelemetryTracing", true, loader)
-                    .getDeclaredConstructor().newInstance();
-            log.info("pgmq-bus: OpenTelemetry API found: publishes and deliveries are traced with the SDK registered"
-                    + " globally (GlobalOpenTelemetry), if any");
+                    .getDeclaredConstructor(boolean.class).newInstance(cdi);
+            log.info("pgmq-bus: OpenTelemetry API found: publishes and deliveries continue their callers' traces, recorded"
+                    + (cdi ? " by the application's SDK where the server's telemetry gives it one (CDI), else" : "")
+                    + " by the SDK registered globally (GlobalOpenTelemetry), if any");
             return tracing;
         } catch (ClassNotFoundException | LinkageError e) {
             log.fine(() -> "pgmq-bus: no OpenTelemetry API for the adapter, no tracing: " + e);
@@ -70,6 +75,15 @@ public interface Tracing {
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warning("pgmq-bus: OpenTelemetry is there but tracing could not start, no tracing: " + e);
             return NONE;
+        }
+    }
+
+    private static boolean present(String name, ClassLoader loader) {
+        try {
+            Class.forName(name, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 }

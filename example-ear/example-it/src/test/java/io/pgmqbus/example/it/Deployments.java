@@ -8,6 +8,8 @@ import io.pgmqbus.example.it.edges.SlowPublisher;
 import io.pgmqbus.example.it.edges.TimeoutAckListener;
 import io.pgmqbus.example.it.second.KeeperListener;
 import io.pgmqbus.example.it.secrets.SecretKeeperListener;
+import io.pgmqbus.example.it.tracing.TracedListener;
+import io.pgmqbus.example.it.tracing.web.TracedResource;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +73,22 @@ final class Deployments {
         String xml = text(ear, "META-INF/application.xml");
         int end = xml.lastIndexOf("</module>") + "</module>".length();
         ear.setApplicationXML(new StringAsset(xml.substring(0, end) + "<module><ejb>console-beans.jar</ejb></module>" + xml.substring(end)));
+        return ear;
+    }
+
+    /**
+     * The example EAR with the tracing test's beans (EJB module {@code tracing-beans.jar}: the
+     * listener and what it saw) and its REST API (web module {@code tracing.war} at {@code /tracing}).
+     */
+    static EnterpriseArchive exampleWithTracing() {
+        EnterpriseArchive ear = builtExample();
+        ear.addAsModule(ShrinkWrap.create(JavaArchive.class, "tracing-beans.jar").addPackage(TracedListener.class.getPackage()));
+        ear.addAsModule(ShrinkWrap.create(WebArchive.class, "tracing.war").addPackage(TracedResource.class.getPackage()));
+        String xml = text(ear, "META-INF/application.xml");
+        int end = xml.lastIndexOf("</module>") + "</module>".length();
+        ear.setApplicationXML(new StringAsset(xml.substring(0, end) + "<module><ejb>tracing-beans.jar</ejb></module>"
+                + "<module><web><web-uri>tracing.war</web-uri><context-root>/tracing</context-root></web></module>"
+                + xml.substring(end)));
         return ear;
     }
 
