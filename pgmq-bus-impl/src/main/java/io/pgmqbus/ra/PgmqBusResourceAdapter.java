@@ -195,7 +195,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, St
         }
     }
 
-    /** The adapter's numbers, totalled over its activations (IronJacamar's SPI: WildFly's management model and /metrics). */
+    /** The adapter's numbers, totalled over its activations, for IronJacamar's SPI (WildFly's management model; README "Operating"). */
     @Override
     public AdapterStatistics getStatistics() {
         return statistics;

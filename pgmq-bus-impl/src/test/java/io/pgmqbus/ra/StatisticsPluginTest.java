@@ -12,10 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
 import io.pgmqbus.ra.inbound.Activation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jboss.jca.core.spi.statistics.Statistics;
@@ -76,6 +81,32 @@ class StatisticsPluginTest extends AdapterTest {
         assertEquals("", stats.getValue("LastRead"), "no read yet");
         assertNull(stats.getType("NoSuchStatistic"));
         assertNull(stats.getValue("NoSuchStatistic"));
+    }
+
+    /** The table of README "Operating" (WildFly's management model) names every statistic with its type. */
+    @Test
+    void theReadmeTableSaysWhatThePluginHas() throws Exception {
+        Map<String, Class<?>> readme = new HashMap<>();
+        boolean inSection = false;
+        Pattern row = Pattern.compile("^\\| ((?:`\\w+`(?:, )?)+) \\| (long|int|string) \\|");
+        for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
+            if (line.startsWith("### ")) {
+                inSection = line.startsWith("### WildFly's management model");
+                continue;
+            }
+            Matcher m = row.matcher(line);
+            if (inSection && m.find()) {
+                Class<?> type = switch (m.group(2)) {
+                    case "long" -> long.class;
+                    case "int" -> int.class;
+                    default -> String.class;
+                };
+                for (String name : m.group(1).replace("`", "").split(", ")) {
+                    readme.put(name, type);
+                }
+            }
+        }
+        assertEquals(NAMES, readme);
     }
 
     @Test

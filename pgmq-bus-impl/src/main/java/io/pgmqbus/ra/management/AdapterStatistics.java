@@ -16,8 +16,8 @@ import java.util.function.ToLongFunction;
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 /**
- * The adapter's numbers for IronJacamar's statistics SPI, which WildFly shows in its management
- * model (and its {@code /metrics}): one plugin per adapter, with the same names as the activations'
+ * The adapter's numbers for IronJacamar's statistics SPI, which WildFly registers in its management
+ * model (README "Operating" says what WildFly 39 makes of them): one plugin per adapter, with the same names as the activations'
  * {@link SubscriptionMXBean}s, totalled over every activation of the adapter. The names are fixed
  * (WildFly reads them once, when it registers the adapter), so nothing here is per activation.
  *
