@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * them from (IronJacamarActivationResourceService registers the definition; IronJacamarResourceCreator
  * only adds {@code statistics=local}), so {@code read-resource} answers "not found" and
  * {@code /metrics} shows none of them. README "Operating" says so; the second test keeps that
- * statement true, and fails when a WildFly makes them readable.
+ * statement true, and fails when a WildFly makes them readable. (An adapter activated in the
+ * resource-adapters subsystem does show them, README "Operating": checked by hand, not here.)
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
