@@ -8,6 +8,7 @@ import io.pgmqbus.ra.inbound.InboundContext;
 import io.pgmqbus.ra.inbound.Outage;
 import io.pgmqbus.ra.inbound.PgmqBusActivationSpec;
 import io.pgmqbus.ra.inbound.WakeUpListener;
+import io.pgmqbus.ra.management.AdapterStatistics;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -31,11 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAResource;
+import org.jboss.jca.core.spi.statistics.Statistics;
 
 /**
  * The pgmq-bus resource adapter: one per deployment, shared by every activation (inbound) and
  * every connection factory (outbound) of it. It owns the database settings, the inbound
  * connections, the single LISTEN connection, and the heartbeat (a container work).
+ *
+ * <p>It offers its numbers through IronJacamar's statistics SPI ({@link Statistics}), which WildFly
+ * looks for on the adapter instance; the RAR carries the SPI's jar for servers that do not have it.
  */
 @Connector(
         displayName = "pgmq-bus",
@@ -44,7 +49,7 @@ import javax.transaction.xa.XAResource;
         eisType = "PostgreSQL/PGMQ",
         version = "0.1",
         transactionSupport = TransactionSupport.TransactionSupportLevel.XATransaction)
-public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
+public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, Statistics {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(PgmqBusResourceAdapter.class.getName());
     /** How long stopping one activation may take. */
@@ -88,6 +93,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
     private transient jakarta.transaction.TransactionSynchronizationRegistry transactions;
     private transient InboundContext inbound;
     private transient Map<ActivationKey, Activation> activations;
+    /** The totals of every activation, for the container's management (one plugin for the adapter's life). */
+    private final transient AdapterStatistics statistics = new AdapterStatistics();
 
     @Override
     public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
@@ -169,6 +176,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
         Activation activation = new Activation(busSpec, factory, inbound);
         activation.start();
         activations.put(new ActivationKey(factory, busSpec), activation);
+        statistics.added(activation);
         LOG.info("pgmq-bus: activated " + factory.getActivationName() + " on channel '" + busSpec.getChannel() + "'"
                 + (busSpec.getSubscription() == null ? "" : " as subscription '" + busSpec.getSubscription() + "'"));
     }
@@ -187,7 +195,15 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable {
             activation.stop(STOP_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            statistics.removed(activation);
         }
+    }
+
+    /** The adapter's numbers, totalled over its activations, for IronJacamar's SPI (WildFly's management model; README "Operating"). */
+    @Override
+    public AdapterStatistics getStatistics() {
+        return statistics;
     }
 
     /**
