@@ -177,7 +177,7 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, St
         activation.start();
         activations.put(new ActivationKey(factory, busSpec), activation);
         statistics.added(activation);
-        LOG.info("pgmq-bus: activated " + factory.getActivationName() + " on channel '" + busSpec.getChannel() + "'"
+        LOG.info("pgmq-bus: activated " + activation.name() + " on channel '" + busSpec.getChannel() + "'"
                 + (busSpec.getSubscription() == null ? "" : " as subscription '" + busSpec.getSubscription() + "'"));
     }
 

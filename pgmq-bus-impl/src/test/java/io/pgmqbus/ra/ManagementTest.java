@@ -38,6 +38,65 @@ class ManagementTest extends AdapterTest {
         }
     }
 
+    /** A bean of the application: WildFly names every activation of one adapter and listener type alike. */
+    public static class BillingBean implements io.pgmqbus.api.BusMessageListener {
+        @Override
+        public void onMessage(io.pgmqbus.api.BusMessage message) {
+        }
+    }
+
+    /** Another bean on the same subscription, under the same activation name. */
+    public static class AuditBean extends BillingBean {
+    }
+
+    /** {@code endpoints} as WildFly presents it: activation name {@code name}, endpoint class {@code bean}. */
+    private static jakarta.resource.spi.endpoint.MessageEndpointFactory named(RecordingEndpointFactory endpoints,
+                                                                             String name, Class<?> bean) {
+        return new jakarta.resource.spi.endpoint.MessageEndpointFactory() {
+            public jakarta.resource.spi.endpoint.MessageEndpoint createEndpoint(javax.transaction.xa.XAResource xa)
+                    throws jakarta.resource.spi.UnavailableException {
+                return endpoints.createEndpoint(xa);
+            }
+
+            public jakarta.resource.spi.endpoint.MessageEndpoint createEndpoint(javax.transaction.xa.XAResource xa,
+                                                                                long timeout)
+                    throws jakarta.resource.spi.UnavailableException {
+                return endpoints.createEndpoint(xa, timeout);
+            }
+
+            public boolean isDeliveryTransacted(java.lang.reflect.Method method) {
+                return endpoints.isDeliveryTransacted(method);
+            }
+
+            public String getActivationName() {
+                return name;
+            }
+
+            public Class<?> getEndpointClass() {
+                return bean;
+            }
+        };
+    }
+
+    @Test
+    void twoBeansThatTheContainerNamesAlikeEachHaveTheirBean() throws Exception {
+        String channel = channel("jmx_alike");
+        String wildFlysName = "app.ear#pgmq-bus-ra.rario.pgmqbus.api.BusMessageListener";
+        for (Class<?> bean : java.util.List.of(BillingBean.class, AuditBean.class)) {
+            bus.ra.endpointActivation(named(new RecordingEndpointFactory("unused", false, (m, d) -> { }), wildFlysName, bean),
+                    bus.spec(channel, s -> s.setSubscription("billing")));
+        }
+        java.util.Set<ObjectName> names = server.queryNames(
+                new ObjectName("pgmq.bus:type=Subscription,channel=" + ObjectName.quote(channel) + ",*"), null);
+        assertEquals(2, names.size(), "one management bean per activation: " + names);
+        java.util.Set<String> activations = new java.util.HashSet<>();
+        for (ObjectName name : names) {
+            activations.add(JMX.newMXBeanProxy(server, name, SubscriptionMXBean.class).getActivation());
+        }
+        assertEquals(2, activations.size(), "each names its bean: " + activations);
+        assertTrue(activations.stream().anyMatch(a -> a.contains(AuditBean.class.getName())), activations::toString);
+    }
+
     @Test
     void countersMoveWithDeliveriesFailuresRetriesAndDeadLetters() throws Exception {
         String channel = channel("jmx");
@@ -50,7 +109,7 @@ class ManagementTest extends AdapterTest {
                 throw new IllegalStateException("refused " + m.getPayload());
             }
         });
-        SubscriptionMXBean jmx = bean(channel, "billing", mdb.getActivationName());
+        SubscriptionMXBean jmx = bean(channel, "billing", mdb.getActivationName() + " " + mdb.getEndpointClass().getName());
         assertEquals(channel, jmx.getChannel());
         assertEquals("billing", jmx.getSubscription());
         assertEquals("durable", jmx.getKind());
@@ -73,7 +132,7 @@ class ManagementTest extends AdapterTest {
     void pauseReadsNothingAndResumeDrainsTheBacklog() throws Exception {
         String channel = channel("jmx_pause");
         RecordingEndpointFactory mdb = bus.activate(bus.spec(channel, s -> s.setSubscription("held")), false, (m, d) -> { });
-        SubscriptionMXBean jmx = bean(channel, "held", mdb.getActivationName());
+        SubscriptionMXBean jmx = bean(channel, "held", mdb.getActivationName() + " " + mdb.getEndpointClass().getName());
         publish(channel, "1");
         Await.until(WAIT, "the first delivery", () -> mdb.received.size(), n -> n == 1);
 
@@ -96,7 +155,7 @@ class ManagementTest extends AdapterTest {
     void deactivationLeavesNoBeanBehind() throws Exception {
         String channel = channel("jmx_gone");
         RecordingEndpointFactory mdb = bus.activate(bus.spec(channel, s -> { }), false, (m, d) -> { });
-        SubscriptionMXBean jmx = bean(channel, null, mdb.getActivationName());
+        SubscriptionMXBean jmx = bean(channel, null, mdb.getActivationName() + " " + mdb.getEndpointClass().getName());
         assertEquals("ephemeral", jmx.getKind());
         assertEquals("", jmx.getSubscription());
         bus.ra.endpointDeactivation(mdb, bus.ra.activations().stream()

@@ -85,7 +85,7 @@ class OperationsTest extends AdapterTest {
         AtomicBoolean failing = new AtomicBoolean(true);
         RecordingEndpointFactory mdb = failingBean(channel, failing);
         SubscriptionMXBean jmx = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
-                SubscriptionControl.objectName(channel, "billing", mdb.getActivationName()), SubscriptionMXBean.class);
+                SubscriptionControl.objectName(channel, "billing", mdb.getActivationName() + " " + mdb.getEndpointClass().getName()), SubscriptionMXBean.class);
         try (BusConnection c = bus.factory.getConnection()) {
             c.publish(channel, "{\"order\": 1}");
             c.publish(channel, "{\"order\": 2}");

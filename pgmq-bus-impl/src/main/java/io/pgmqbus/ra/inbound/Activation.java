@@ -38,6 +38,7 @@ public final class Activation {
     private volatile boolean paused;
     /** This activation's management bean, registered while it runs. */
     private volatile io.pgmqbus.ra.management.SubscriptionControl control;
+    private final String name;
 
     public Activation(PgmqBusActivationSpec spec, MessageEndpointFactory factory, InboundContext context)
             throws ResourceException {
@@ -46,6 +47,7 @@ public final class Activation {
         this.context = context;
         this.types = spec.messageTypeSet();
         Class<?> endpoint = factory.getEndpointClass();
+        this.name = name(factory.getActivationName(), endpoint);
         this.batch = endpoint != null && io.pgmqbus.api.BusBatchListener.class.isAssignableFrom(endpoint);
         try {
             this.transacted = factory.isDeliveryTransacted(batch ? DeliveryWork.ON_MESSAGES : DeliveryWork.ON_MESSAGE);
@@ -55,7 +57,7 @@ public final class Activation {
         }
         this.sessions = new Sessions(spec.getMaxSessions());
         this.leases = new Leases(spec.getVisibilityTimeout(), spec.getMaxDeliverySeconds(),
-                factory.getActivationName() + " (channel '" + spec.getChannel() + "')", System::nanoTime);
+                name + " (channel '" + spec.getChannel() + "')", System::nanoTime);
         this.settlement = new Settlement(spec, context, stats);
         this.reader = new ReaderWork(this);
     }
@@ -71,7 +73,7 @@ public final class Activation {
             if (!e.isConnectionFailure()) {
                 throw new ResourceException("pgmq-bus: cannot join channel '" + spec.getChannel() + "': " + e.getMessage(), e);
             }
-            LOG.warning("pgmq-bus: database unreachable while activating " + factory.getActivationName()
+            LOG.warning("pgmq-bus: database unreachable while activating " + name
                     + " on channel '" + spec.getChannel() + "'; it joins when the database is back");
         }
         try {
@@ -94,7 +96,7 @@ public final class Activation {
             }
             subscription = s;
             Subscription joined = s;
-            LOG.fine(() -> "pgmq-bus: " + factory.getActivationName() + " joined channel '" + spec.getChannel()
+            LOG.fine(() -> "pgmq-bus: " + name + " joined channel '" + spec.getChannel()
                     + "' with queue " + joined.queueName());
         }
         return s;
@@ -116,7 +118,7 @@ public final class Activation {
         subscription = null;
         context.wakeUps().unregister(lost.wakeKey(), lost.channel(), reader.waiter());
         LOG.warning("pgmq-bus: the queue " + lost.queueName() + " of channel '" + lost.channel() + "' is gone (" + how
-                + "); " + factory.getActivationName() + " joins the channel again");
+                + "); " + name + " joins the channel again");
         reader.waiter().wake();
     }
 
@@ -137,7 +139,7 @@ public final class Activation {
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         if (!sessions.awaitIdle(left)) {
             clean = false;
-            LOG.warning("pgmq-bus: deliveries of " + factory.getActivationName() + " still running after "
+            LOG.warning("pgmq-bus: deliveries of " + name + " still running after "
                     + millis + " ms; their messages come back after the visibility timeout");
         }
         handBack(sessions.takeWaiting());
@@ -273,7 +275,7 @@ public final class Activation {
         if (!paused) {
             paused = true;
             reader.waiter().wake();
-            LOG.info("pgmq-bus: " + factory.getActivationName() + " on channel '" + spec.getChannel() + "' paused");
+            LOG.info("pgmq-bus: " + name + " on channel '" + spec.getChannel() + "' paused");
         }
     }
 
@@ -282,7 +284,7 @@ public final class Activation {
         if (paused) {
             paused = false;
             reader.waiter().wake();
-            LOG.info("pgmq-bus: " + factory.getActivationName() + " on channel '" + spec.getChannel() + "' resumed");
+            LOG.info("pgmq-bus: " + name + " on channel '" + spec.getChannel() + "' resumed");
         }
     }
 
@@ -299,9 +301,19 @@ public final class Activation {
         return leases.holding();
     }
 
-    /** The name the container gave the activation (the bean's). */
+    /**
+     * The activation's name: the one the container gave it, followed by the bean's class when that
+     * name does not say it (WildFly gives every bean of one adapter and listener type the same name).
+     */
     public String name() {
-        return factory.getActivationName();
+        return name;
+    }
+
+    static String name(String given, Class<?> endpoint) {
+        if (endpoint == null || given != null && given.contains(endpoint.getName())) {
+            return given;
+        }
+        return given == null || given.isEmpty() ? endpoint.getName() : given + " " + endpoint.getName();
     }
 
     public PgmqBusActivationSpec spec() {

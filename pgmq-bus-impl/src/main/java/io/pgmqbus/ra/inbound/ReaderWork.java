@@ -76,7 +76,7 @@ final class ReaderWork implements Work {
             }
         } catch (InterruptedException e) {
             if (!stopping()) {
-                LOG.warning(who + " (" + activation.factory().getActivationName() + ") was interrupted and ends: the"
+                LOG.warning(who + " (" + activation.name() + ") was interrupted and ends: the"
                         + " activation receives nothing more until it is redeployed; what it holds comes back after"
                         + " the visibility timeout");
             }
