@@ -11,7 +11,8 @@ import org.jboss.ejb3.annotation.ResourceAdapter;
 /**
  * The durable shared subscription {@code billing} on channel {@code orders}: one queue kept across
  * restarts, every instance on every node competing for its messages (each order billed once).
- * Transacted (the default): the acknowledgement commits with whatever this bean does.
+ * Transacted (the default): the acknowledgement commits with whatever this bean does, here its
+ * receipt, a row of {@code example_receipts} ({@link Receipts#record}).
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "channel", propertyValue = "orders"),

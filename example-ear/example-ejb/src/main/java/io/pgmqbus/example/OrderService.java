@@ -14,9 +14,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Places an order: writes it to the application's own database (the platform's default datasource)
- * and publishes it on channel {@code orders}, in one JTA transaction: both happen, or (when
- * anything fails) neither.
+ * Places an order: writes it to the application's table {@code example_orders} (in PostgreSQL,
+ * through the XA datasource {@value ExampleSchema#DATASOURCE}) and publishes it on channel
+ * {@code orders}, in one JTA transaction: both happen, or (when anything fails) neither.
  */
 @Stateless
 public class OrderService {
@@ -26,7 +26,7 @@ public class OrderService {
     @Resource(lookup = "java:app/eis/pgmq-bus")
     private BusConnectionFactory bus;
 
-    @Resource(lookup = "java:comp/DefaultDataSource")
+    @Resource(lookup = ExampleSchema.DATASOURCE)
     private DataSource db;
 
     /**

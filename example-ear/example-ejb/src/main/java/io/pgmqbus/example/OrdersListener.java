@@ -10,7 +10,8 @@ import org.jboss.ejb3.annotation.ResourceAdapter;
 
 /**
  * An ephemeral subscription to channel {@code orders}: every node running this bean gets every
- * order placed while it is up.
+ * order placed while it is up. Its receipt is a row of {@code example_receipts}, written in the
+ * delivery's transaction ({@link Receipts#record}).
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "channel", propertyValue = "orders"),

@@ -49,11 +49,7 @@ public class ConsoleOperator implements LoadableExtension {
             if (jbossHome == null) {
                 return;
             }
-            Path users = Path.of(jbossHome, "standalone", "configuration", "application-users.properties");
-            if (Files.readAllLines(users, StandardCharsets.ISO_8859_1).stream().anyMatch(l -> l.startsWith(USER + "="))) {
-                return;
-            }
-            run(List.of(Path.of(jbossHome, "bin", "add-user.sh").toString(), "-a", "-u", USER, "-p", PASSWORD, "-g", GROUP), null);
+            onWildFly(Path.of(jbossHome));
         }
 
         /**
@@ -67,15 +63,7 @@ public class ConsoleOperator implements LoadableExtension {
                 return;
             }
             payaraUserCreated = true;
-            Path passwords = Files.createTempFile("operator", ".txt");
-            try {
-                Files.writeString(passwords, "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
-                String port = def.getContainerProperties().getOrDefault("adminPort", "4848");
-                run(List.of(Path.of(payaraHome, "bin", "asadmin").toString(), "--port", port, "--passwordfile",
-                        passwords.toString(), "create-file-user", "--groups", GROUP, USER), "already exists");
-            } finally {
-                Files.deleteIfExists(passwords);
-            }
+            onPayara(Path.of(payaraHome), def.getContainerProperties().getOrDefault("adminPort", "4848"));
         }
 
         private ContainerDef properties(DeployableContainer<?> deployable) {
@@ -85,6 +73,27 @@ public class ConsoleOperator implements LoadableExtension {
                 }
             }
             throw new IllegalStateException("no container for " + deployable);
+        }
+
+        /** WildFly, before it boots: adds the user with add-user.sh unless application-users.properties has it. */
+        static void onWildFly(Path jbossHome) throws IOException, InterruptedException {
+            Path users = jbossHome.resolve("standalone/configuration/application-users.properties");
+            if (Files.readAllLines(users, StandardCharsets.ISO_8859_1).stream().anyMatch(l -> l.startsWith(USER + "="))) {
+                return;
+            }
+            run(List.of(jbossHome.resolve("bin/add-user.sh").toString(), "-a", "-u", USER, "-p", PASSWORD, "-g", GROUP), null);
+        }
+
+        /** Payara, running: adds the user to the file realm (its password in a temporary file, not on the command line). */
+        static void onPayara(Path payaraHome, String adminPort) throws IOException, InterruptedException {
+            Path passwords = Files.createTempFile("operator", ".txt");
+            try {
+                Files.writeString(passwords, "AS_ADMIN_USERPASSWORD=" + PASSWORD + "\n");
+                run(List.of(payaraHome.resolve("bin/asadmin").toString(), "--port", adminPort, "--passwordfile",
+                        passwords.toString(), "create-file-user", "--groups", GROUP, USER), "already exists");
+            } finally {
+                Files.deleteIfExists(passwords);
+            }
         }
 
         /** Runs {@code command}; a failure whose output contains {@code fine} (when given) is no failure. */

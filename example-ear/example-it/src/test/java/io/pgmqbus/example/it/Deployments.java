@@ -42,6 +42,11 @@ final class Deployments {
         return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("deps.dir"), EXAMPLE_EAR));
     }
 
+    /** The example EAR exactly as built. */
+    static EnterpriseArchive example() {
+        return builtExample();
+    }
+
     /** The example EAR with the test beans (an EJB module) and the tests (a WAR, with {@link BusDatabase}) added. */
     static EnterpriseArchive exampleWithTests(Class<?>... testClasses) {
         return exampleWith(ShrinkWrap.create(JavaArchive.class, "test-beans.jar").addPackage(AuditListener.class.getPackage()),

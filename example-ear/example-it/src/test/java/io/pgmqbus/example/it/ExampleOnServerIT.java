@@ -82,9 +82,9 @@ class ExampleOnServerIT {
     }
 
     /**
-     * The durable subscription's queue is shared with every earlier execution against the same
-     * database, and order ids restart with each server's own database: a receipt is this test's by
-     * its marker, not by its order id.
+     * The durable subscription's queue (and the example's tables) are shared with every earlier
+     * execution against the same database, and the queue may hold earlier executions' orders: a
+     * receipt is this test's by its marker, not by its order id.
      */
     @Test
     void aDurableSubscriptionDeliversEachMessageOnceBetweenItsMembers() throws Exception {

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The README's "run the example": starts PostgreSQL (embedded unless PGMQ_BUS_JDBC_URL is set),
  * boots the WildFly (or, with {@code -Dexample.server=payara}, the Payara) that the build unpacked
- * and configured, deploys the example EAR, prints where to look, and stops both on Ctrl-C.
+ * and configured (the example's datasource included, as for the suite: see the POM), gives it the
+ * console's demo operator ({@link ConsoleOperator}), deploys the example EAR, prints where to look
+ * (the example, its console), and stops both on Ctrl-C.
  */
 public final class ExampleRunner {
     /** The Payara domain the example runs in: a copy of the suite's domain1. */
@@ -34,6 +36,7 @@ public final class ExampleRunner {
         for (String suffix : List.of("", ".deployed", ".failed", ".isdeploying", ".pending")) {
             Files.deleteIfExists(deployments.resolve(Deployments.EXAMPLE_EAR + suffix));
         }
+        ConsoleOperator.Creator.onWildFly(home);
         Path log = home.resolve("standalone/log/example-console.log");
         Files.createDirectories(log.getParent());
         Process server = new ProcessBuilder(List.of(home.resolve("bin/standalone.sh").toString(),
@@ -96,6 +99,7 @@ public final class ExampleRunner {
             System.out.println("pgmq-bus example stopped");
         }, "example-stop"));
         asadmin(asadmin, "--port", adminPort, "deploy", "--force=true", ear.toString());
+        ConsoleOperator.Creator.onPayara(home, adminPort);
         printWelcome("http://localhost:10080/example/", log, database);
         Thread.currentThread().join();
     }
@@ -126,9 +130,12 @@ public final class ExampleRunner {
                 + base + "api/orders");
         System.out.println("What the message-driven beans received:");
         System.out.println("  curl " + base + "api/receipts");
-        System.out.println("The operators' console (a user in role pgmq-bus-operator: README \"Console and readiness check\"):");
+        System.out.println("The operators' console, for a user in role pgmq-bus-operator (README \"Console and readiness check\"):");
         System.out.println("  " + base.replace("/example/", "/pgmq-bus/"));
-        System.out.println("Server log: " + log + "    Database: " + database);
+        System.out.println("  user " + ConsoleOperator.USER + ", password " + ConsoleOperator.PASSWORD
+                + " (created by this command in this server, for the demo only: never on a real server)");
+        System.out.println("Orders and receipts are rows of example_orders and example_receipts in the bus's database: " + database);
+        System.out.println("Server log: " + log);
         System.out.println("Ctrl-C stops the server and the database.");
     }
 

@@ -4,29 +4,26 @@ package io.pgmqbus.example.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.pgmqbus.example.it.beans.SecondTryListener;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The example's REST API as a client sees it. */
+/**
+ * The example's REST API as a client sees it, and what it leaves in PostgreSQL, read from the test
+ * JVM with plain JDBC ({@link BusDatabase}): the order's row and the beans' receipts.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ExampleWebIT {
-    private static final boolean PAYARA = "payara".equals(System.getProperty("arquillian.launch"));
-    /** HTTP: WildFly 8080 + offset 300, Payara 8080 + 2000 (see the POM and arquillian.xml). */
-    private static final String ORDERS = (PAYARA ? "http://localhost:10080" : "http://localhost:8380") + "/example/api/orders";
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     @Deployment(testable = false)
     static EnterpriseArchive deployment() {
         return Deployments.exampleWithTests();
@@ -36,10 +33,32 @@ class ExampleWebIT {
     @ParameterizedTest
     @ValueSource(strings = {"{\"item\": \"book\", \"quantity\": ", "not json at all", "{\"item\": \"book\", \"quantity\": \"many\"}"})
     void aMalformedOrderIsABadRequestWithAMessage(String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ORDERS)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = ExampleApi.post("orders", body);
         assertEquals(400, r.statusCode(), () -> body + " -> " + r.statusCode() + " " + r.body());
         assertTrue(r.body().contains("\"error\""), r.body());
+    }
+
+    @Test
+    void aPlacedOrderIsARowOfTheExamplesTableInTheBusesPostgres() throws Exception {
+        String item = "db-" + UUID.randomUUID();
+        long id = ExampleApi.place(item, 3);
+        assertEquals(List.of(item + "|3"), BusDatabase.column("SELECT item || '|' || quantity FROM example_orders WHERE id = ?::bigint",
+                String.valueOf(id)), "committed with its publish, in the same database as the bus");
+        assertEquals(List.of("orders|1"), ExampleApi.awaitRows(1, "SELECT bean || '|' || delivery_count FROM example_receipts"
+                + " WHERE bean = 'orders' AND order_id = ?", String.valueOf(id)), "the example's bean stored its receipt");
+    }
+
+    /**
+     * {@link SecondTryListener} stores its receipt as the example's beans do, then fails the first
+     * delivery: the rollback takes that receipt with it, the second delivery's is the only row, and
+     * the API lists it.
+     */
+    @Test
+    void aDeliveryThatRollsBackLeavesNoReceiptAndItsRedeliveryLeavesOne() throws Exception {
+        String orderId = String.valueOf(ExampleApi.place(SecondTryListener.ITEM_PREFIX + UUID.randomUUID(), 1));
+        String sql = "SELECT delivery_count::text FROM example_receipts WHERE bean = ? AND order_id = ?";
+        assertEquals(List.of("2"), ExampleApi.awaitRows(1, sql, SecondTryListener.BEAN, orderId), "only the second delivery's receipt");
+        assertEquals(List.of(SecondTryListener.BEAN + "|2"), ExampleApi.receiptsOf(orderId).stream()
+                .filter(r -> r.startsWith(SecondTryListener.BEAN + "|")).toList(), "listed by the API");
     }
 }

@@ -31,6 +31,11 @@ class LifecycleIT {
         return Deployments.second();
     }
 
+    @Deployment(name = "example", managed = false, testable = false)
+    static EnterpriseArchive example() {
+        return Deployments.example();
+    }
+
     @Deployment(name = "invalid", managed = false, testable = false)
     static EnterpriseArchive invalid() {
         return Deployments.invalid();
@@ -114,6 +119,36 @@ class LifecycleIT {
             assertTrue(!secondEphemeral.equals(firstEphemeral), "a new ephemeral queue");
         } finally {
             deployer.undeploy("second");
+        }
+    }
+
+    /**
+     * The example's orders and receipts are rows in PostgreSQL: undeploying and deploying the EAR
+     * again (as an upgrade does) loses none, and its API lists the receipts from before.
+     */
+    @Test
+    void theExamplesOrdersAndReceiptsOutliveARedeploy() throws Exception {
+        deployer.deploy("example");
+        boolean deployed = true;
+        try {
+            String item = "kept-" + UUID.randomUUID();
+            String orderId = String.valueOf(ExampleApi.place(item, 1));
+            String receipts = "SELECT bean FROM example_receipts WHERE order_id = ? ORDER BY bean";
+            assertEquals(List.of("billing", "orders"), ExampleApi.awaitRows(2, receipts, orderId), "both beans stored a receipt");
+            assertEquals(List.of("billing|1", "orders|1"), ExampleApi.receiptsOf(orderId).stream().sorted().toList());
+
+            deployer.undeploy("example");
+            deployed = false;
+            deployer.deploy("example");
+            deployed = true;
+            assertEquals(List.of("billing|1", "orders|1"), ExampleApi.receiptsOf(orderId).stream().sorted().toList(),
+                    "listed again after the redeploy");
+            assertEquals(List.of(item), BusDatabase.column("SELECT item FROM example_orders WHERE id = ?::bigint", orderId));
+            assertEquals(List.of("billing", "orders"), BusDatabase.column(receipts, orderId), "no receipt twice");
+        } finally {
+            if (deployed) {
+                deployer.undeploy("example");
+            }
         }
     }
 }

@@ -21,7 +21,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /api/orders} places an order (stored and published in one transaction); {@code GET /api/receipts} shows what the beans got. */
+/**
+ * {@code POST /api/orders} places an order (stored and published in one transaction);
+ * {@code GET /api/receipts} shows what the beans got (the rows of {@code example_receipts}).
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped

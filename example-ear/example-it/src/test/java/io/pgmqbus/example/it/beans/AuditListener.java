@@ -18,6 +18,6 @@ public class AuditListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("audit", message);
+        receipts.note("audit", message);
     }
 }

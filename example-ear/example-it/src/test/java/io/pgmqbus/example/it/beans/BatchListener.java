@@ -25,7 +25,7 @@ public class BatchListener implements BusBatchListener {
     @Override
     public void onMessages(List<BusMessage> messages) {
         for (BusMessage m : messages) {
-            receipts.record("batch-of-" + messages.size(), m);
+            receipts.note("batch-of-" + messages.size(), m);
         }
     }
 }

@@ -21,6 +21,6 @@ public class BillingTwinListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("billing-twin", message);
+        receipts.note("billing-twin", message);
     }
 }

@@ -18,6 +18,6 @@ public class DeadLetterListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("dead:" + message.getHeader("x-dead-letter"), message);
+        receipts.note("dead:" + message.getHeader("x-dead-letter"), message);
     }
 }

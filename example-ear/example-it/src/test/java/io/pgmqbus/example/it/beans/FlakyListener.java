@@ -22,7 +22,7 @@ public class FlakyListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("flaky", message);
+        receipts.note("flaky", message);
         if (message.getDeliveryCount() <= 2) {
             throw new IllegalStateException("flaky: delivery " + message.getDeliveryCount() + " fails on purpose");
         }

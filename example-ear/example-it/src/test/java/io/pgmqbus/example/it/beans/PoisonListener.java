@@ -23,7 +23,7 @@ public class PoisonListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("poison", message);
+        receipts.note("poison", message);
         if (message.getPayload().contains("poison")) {
             throw new IllegalArgumentException("cannot digest " + message.getPayload());
         }

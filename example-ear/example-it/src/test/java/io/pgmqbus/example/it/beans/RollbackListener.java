@@ -26,7 +26,7 @@ public class RollbackListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("rollback", message);
+        receipts.note("rollback", message);
         if (message.getDeliveryCount() == 1) {
             context.setRollbackOnly();
         }

@@ -22,6 +22,6 @@ public class WorkListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("work", message);
+        receipts.note("work", message);
     }
 }

@@ -35,6 +35,6 @@ public class ReplayableListener implements BusMessageListener {
         if (message.getPayload().contains("refuse") && message.getHeader("x-replayed") == null) {
             throw new IllegalStateException(REFUSAL);
         }
-        receipts.record(BEAN, message);
+        receipts.note(BEAN, message);
     }
 }

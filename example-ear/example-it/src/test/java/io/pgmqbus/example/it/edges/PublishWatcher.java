@@ -25,6 +25,6 @@ public class PublishWatcher implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record(BEAN, message);
+        receipts.note(BEAN, message);
     }
 }

@@ -30,6 +30,6 @@ public class SharedWakeListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record("edges-shared-wake", message);
+        receipts.note("edges-shared-wake", message);
     }
 }

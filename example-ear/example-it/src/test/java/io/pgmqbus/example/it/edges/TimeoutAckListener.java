@@ -48,7 +48,7 @@ public class TimeoutAckListener implements BusMessageListener {
 
     @Override
     public void onMessage(BusMessage message) {
-        receipts.record(BEAN, message);
+        receipts.note(BEAN, message);
         if (message.getDeliveryCount() == 1) {
             String who = BEAN + " " + message.getPayload();
             try {

@@ -67,13 +67,25 @@ class ClusterFaultsIT extends OnTwoNodes {
             Thread.sleep(FaultEar.LEASE_SECONDS * 1000L - 500);
             assertTrue(ledger.exists(oldQueue), "the killed node's queue is kept for its lease");
             boolean gone = !Until.reached(Duration.ofSeconds(4L * FaultEar.LEASE_SECONDS + 20), () -> ledger.exists(oldQueue), e -> !e);
+            // The example's deliveries are two-phase (the receipt's row and the acknowledgement): a
+            // node killed between a prepare and its commit leaves a branch in doubt that holds its
+            // locks, on its own queue too, until that node's transaction manager ends it. Such a
+            // queue cannot be dropped before; it goes once the node is back and has recovered.
+            List<String> inDoubt = gone ? List.of() : ledger.prepared();
+            assertTrue(gone || !inDoubt.isEmpty(), "the killed node's ephemeral queue is reaped (no branch in doubt holds it)");
             reapedAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
-            assertTrue(gone, "the killed node's ephemeral queue is reaped");
             assertTrue(reapedAfterMs >= FaultEar.LEASE_SECONDS * 1000L, "reaped after " + reapedAfterMs + " ms");
 
             long restarting = System.nanoTime();
             one.start(Cluster.BOOT);
             restartMs = (System.nanoTime() - restarting) / 1_000_000;
+            if (!gone) {
+                assertEquals(List.of(), Until.reached(Duration.ofSeconds(60), ledger::prepared, List::isEmpty),
+                        "the restarted node's recovery ends the branches in doubt " + inDoubt);
+                assertTrue(!Until.reached(Duration.ofSeconds(4L * FaultEar.LEASE_SECONDS + 20), () -> ledger.exists(oldQueue), e -> !e),
+                        "the killed node's ephemeral queue is reaped once its branches in doubt are ended");
+                reapedAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
+            }
             restartedAtMs = stream.nowMs();
             newQueue = ledger.ephemeralQueueOf(one.pid());
             stream.awaitCommitted(60);
@@ -104,8 +116,10 @@ class ClusterFaultsIT extends OnTwoNodes {
             assertFalse(afterRestart.isEmpty(), "orders were placed after the restart");
             Cluster.figure("kill -9 of one node mid-stream: %d orders committed, %d cut without an answer (%d of them committed),"
                     + " %d billed, 0 lost; %d delivered twice (in flight at the kill); dead node's queue reaped %.1f s after the kill"
-                    + " (lease %d s); node back in %.1f s", committed.size(), unknown.size(), extra.size(), billed.size(),
-                    redelivered, reapedAfterMs / 1000.0, FaultEar.LEASE_SECONDS, restartMs / 1000.0);
+                    + " (lease %d s%s); node back in %.1f s", committed.size(), unknown.size(), extra.size(), billed.size(),
+                    redelivered, reapedAfterMs / 1000.0, FaultEar.LEASE_SECONDS,
+                    inDoubt.isEmpty() ? "" : "; held by " + inDoubt.size() + " branch(es) in doubt until the node recovered",
+                    restartMs / 1000.0);
         }
     }
 
