@@ -15,12 +15,12 @@ import io.pgmqbus.ra.backend.PgmqBackend;
 import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.fake.Notified;
+import io.pgmqbus.ra.fake.TestXid;
 import io.pgmqbus.ra.outbound.PgmqBusManagedConnectionFactory;
 import io.pgmqbus.testdb.TestDatabase;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -51,20 +51,6 @@ class OutboundConnectionTest {
 
     private List<QueuedMessage> read(Subscription s) {
         return direct.read(db, s, 30, 10);
-    }
-
-    private record TestXid(String id) implements Xid {
-        public int getFormatId() {
-            return 7;
-        }
-
-        public byte[] getGlobalTransactionId() {
-            return id.getBytes(StandardCharsets.US_ASCII);
-        }
-
-        public byte[] getBranchQualifier() {
-            return new byte[] {1};
-        }
     }
 
     /** Publishes {@code payload} in a new XA branch {@code name} and ends the branch (not yet completed). */

@@ -12,8 +12,8 @@ import io.pgmqbus.ra.backend.Subscription;
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.FaultyProxy;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
+import io.pgmqbus.ra.fake.TestXid;
 import io.pgmqbus.testdb.TestDatabase;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,20 +35,6 @@ import org.postgresql.PGNotification;
  */
 class WakeUpTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private record TestXid(String id) implements Xid {
-        public int getFormatId() {
-            return 7;
-        }
-
-        public byte[] getGlobalTransactionId() {
-            return id.getBytes(StandardCharsets.US_ASCII);
-        }
-
-        public byte[] getBranchQualifier() {
-            return new byte[] {1};
-        }
-    }
 
     @Test
     void aOnePhaseCommitOfAPublishSendsNoNotifyFromThePublishersTransaction() throws Exception {
