@@ -119,7 +119,7 @@ public final class WakeUpListener implements Work {
                                         && outstanding.compareAndSet(expected, null)) {
                                     pingsAnswered.incrementAndGet();
                                 }
-                            } else if (n.pid() == 0 || n.pid() != ownSender) {
+                            } else if (n.pid() != ownSender) {
                                 waiters.getOrDefault(n.payload(), Set.of()).forEach(Waiter::wake);
                             }
                         }

@@ -26,16 +26,14 @@ import org.postgresql.PGConnection;
  * ran {@code NOTIFY} takes a database-wide lock at commit and holds it until its commit record is
  * flushed, so notifying publishers commit one after the other and lose group commit (measured
  * here: 8 clients inserting one row per transaction, 3,162 commits/s without NOTIFY, 1,483 with
- * it); and a transaction that ran NOTIFY cannot be prepared. Here the notifications of many
- * publishes are folded into one transaction per round, committed without waiting for its flush
- * (nothing is lost if it is: a reader polls at its interval), and another round starts at most
- * every {@value #GAP_MILLIS} ms. The notifications this sender makes reach this adapter's own
+ * it); and a transaction that ran NOTIFY cannot be prepared. Here one round of notifications is
+ * sent at a time, one transaction committed without waiting for its flush (nothing is lost if it
+ * is: a reader polls at its interval), and whatever is published while a round is being sent goes
+ * into the next one. The notifications this sender makes reach this adapter's own
  * {@link WakeUpListener} too, which passes them over: those readers were woken already.
  */
 public final class WakeUpSender implements Work {
     private static final Logger LOG = Logger.getLogger(WakeUpSender.class.getName());
-    /** The shortest time between two rounds of notifications: how long other nodes may wait for one. */
-    static final long GAP_MILLIS = 1;
     /** A connection that has sent nothing for this long is closed (an idle node holds no connection for it). */
     static final long IDLE_CLOSE_MILLIS = 30_000;
 
@@ -48,7 +46,6 @@ public final class WakeUpSender implements Work {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopped;
     private volatile Connection current;
-    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
     public WakeUpSender(ConnectionSource connections, PgmqBackend backend, WakeUpListener listener) {
         this.connections = connections;
@@ -74,11 +71,6 @@ public final class WakeUpSender implements Work {
         }
     }
 
-    /** How many rounds of notifications were sent (each one transaction). */
-    public long rounds() {
-        return rounds.get();
-    }
-
     @Override
     public void run() {
         Connection c = null;
@@ -98,7 +90,6 @@ public final class WakeUpSender implements Work {
                         backend.wake(c, channel);
                     }
                     c.commit();
-                    rounds.incrementAndGet();
                     outage.succeeded();
                 } catch (SQLException | RuntimeException e) {
                     c = close(c);
@@ -121,11 +112,6 @@ public final class WakeUpSender implements Work {
                         }
                     }
                     continue;
-                }
-                synchronized (pending) {
-                    if (!stopped) {
-                        pending.wait(GAP_MILLIS); // fold what arrives meanwhile into the next round
-                    }
                 }
             }
         } catch (InterruptedException e) {
