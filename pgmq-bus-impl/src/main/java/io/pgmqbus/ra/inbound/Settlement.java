@@ -76,19 +76,16 @@ final class Settlement {
             }
             writing = true;
         }
-        boolean done = false;
         try {
             while (true) {
                 Map<Subscription, List<QueuedMessage>> round;
                 synchronized (queued) {
-                    if (queued.isEmpty()) {
+                    beingWritten = count(queued);
+                    if (beingWritten == 0) {
                         writing = false;
-                        beingWritten = 0;
-                        done = true;
                         return;
                     }
                     round = new LinkedHashMap<>(queued);
-                    beingWritten = count(queued);
                     queued.clear();
                 }
                 round.forEach((sub, messages) -> {
@@ -100,13 +97,12 @@ final class Settlement {
                     }
                 });
             }
-        } finally {
-            if (!done) {
-                synchronized (queued) {
-                    writing = false;
-                    beingWritten = 0;
-                }
+        } catch (RuntimeException | Error e) {
+            synchronized (queued) {
+                writing = false; // whoever acknowledges next writes what is queued
+                beingWritten = 0;
             }
+            throw e;
         }
     }
 
