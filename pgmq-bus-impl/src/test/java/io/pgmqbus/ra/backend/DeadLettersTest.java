@@ -209,12 +209,15 @@ class DeadLettersTest {
         String dlq = QueueNames.deadLetterQueue(channel);
         long id = deadLetter(s, "{}", "x");
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Connection first = BusDb.connect(); Connection second = BusDb.connect()) {
+        try (Connection first = BusDb.connect(); Connection second = BusDb.connect(); Connection watcher = BusDb.connect()) {
             first.setAutoCommit(false);
             assertTrue(deadLetters.replay(first, dlq, id));
             assertEquals(0, deadLetters.replayAll(second, channel, null, null), "a locked dead letter is skipped, not waited for");
+            int secondPid = second.unwrap(org.postgresql.PGConnection.class).getBackendPID();
             Future<Boolean> racing = pool.submit(() -> deadLetters.replay(second, dlq, id));
-            Thread.sleep(300);
+            BusDb.await(Duration.ofSeconds(10), "the second replay waiting on a lock",
+                    () -> count(watcher, "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'",
+                            secondPid), n -> n == 1);
             assertFalse(racing.isDone(), "the single replay waits for the first one's transaction");
             first.commit();
             assertFalse(racing.get(10, TimeUnit.SECONDS), "found it replayed already");
