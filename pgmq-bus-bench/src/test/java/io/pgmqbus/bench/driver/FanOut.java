@@ -17,7 +17,8 @@ import java.util.UUID;
  * Scenario 4: what one publish costs with 1, 4 and 16 subscribers on the channel, through the
  * adapter's own backend classes (the exact statements the adapter sends: one round trip, fan-out
  * in the database), direct and isolated. One client, one publish per transaction; the headers are
- * those the adapter adds to every message.
+ * those the adapter adds to every message. Like the adapter's, the publishing session has the
+ * wake-up trigger off: the adapter wakes readers after the commit, from another connection.
  */
 final class FanOut {
     private final Clients.Connector owner;
@@ -49,6 +50,7 @@ final class FanOut {
         long[] copies = new long[1];
         try {
             Clients.run(db, List.of((c, window) -> {
+                backend.sessionNotifications(c, false); // as the adapter publishes: wake-ups leave after the commit
                 long[] lat = new long[1 << 16];
                 int n = 0;
                 for (long seq = 0; !window.over(); seq++) {
