@@ -61,6 +61,39 @@ public abstract class ForwardingXAResource implements XAResource {
     protected void commitFailed() {
     }
 
+    /** pgjdbc's resource, for subclasses that drive it themselves. */
+    protected final XAResource delegate() {
+        return delegate;
+    }
+
+    /** Starts (or joins, resumes) the branch on the connection: pgjdbc's start by default. */
+    protected void startBranch(Xid xid, int flags) throws XAException {
+        delegate.start(xid, flags);
+    }
+
+    /** Ends the branch on the connection: pgjdbc's end by default. */
+    protected void endBranch(Xid xid, int flags) throws XAException {
+        delegate.end(xid, flags);
+    }
+
+    /** Prepares the branch: pgjdbc's prepare by default. */
+    protected int prepareBranch(Xid xid) throws XAException {
+        return delegate.prepare(xid);
+    }
+
+    /** Commits the branch in one phase: pgjdbc's commit by default. */
+    protected void commitOnePhase(Xid xid) throws XAException {
+        delegate.commit(xid, true);
+    }
+
+    /** Rolls the branch back: pgjdbc's rollback by default, elsewhere when the connection is lost. */
+    protected void rollbackBranch(Xid xid) throws XAException {
+        anywhere(r -> {
+            r.rollback(xid);
+            return null;
+        });
+    }
+
     /**
      * Where a prepared branch is completed (and branches are listed) when this resource's own
      * connection is gone: a transaction manager recovering after a crash may hold this resource
@@ -133,7 +166,7 @@ public abstract class ForwardingXAResource implements XAResource {
         }
         lock.lock();
         try {
-            delegate.start(xid, flags);
+            startBranch(xid, flags);
             moveTo(Branch.ACTIVE);
         } finally {
             lock.unlock();
@@ -147,7 +180,7 @@ public abstract class ForwardingXAResource implements XAResource {
     public void end(Xid xid, int flags) throws XAException {
         lock.lock();
         try {
-            delegate.end(xid, flags);
+            endBranch(xid, flags);
         } finally {
             moveTo(Branch.ENDED);
             lock.unlock();
@@ -156,7 +189,7 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public int prepare(Xid xid) throws XAException {
-        int vote = delegate.prepare(xid);
+        int vote = prepareBranch(xid);
         if (vote == XA_RDONLY) {
             moveTo(Branch.COMMITTED);
             committed();
@@ -168,7 +201,7 @@ public abstract class ForwardingXAResource implements XAResource {
     public void commit(Xid xid, boolean onePhase) throws XAException {
         try {
             if (onePhase) {
-                delegate.commit(xid, true);
+                commitOnePhase(xid);
             } else {
                 anywhere(r -> {
                     r.commit(xid, false);
@@ -188,10 +221,7 @@ public abstract class ForwardingXAResource implements XAResource {
     public void rollback(Xid xid) throws XAException {
         lock.lock();
         try {
-            anywhere(r -> {
-                r.rollback(xid);
-                return null;
-            });
+            rollbackBranch(xid);
         } finally {
             moveTo(Branch.ROLLED_BACK);
             try {

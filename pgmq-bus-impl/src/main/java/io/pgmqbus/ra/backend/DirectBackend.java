@@ -161,6 +161,15 @@ public final class DirectBackend extends SqlBackend {
 
     @Override
     public int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds) {
+        return acknowledgeAll(c, s, msgIds, false);
+    }
+
+    @Override
+    public int acknowledgeAllAndCommit(Connection c, Subscription s, Collection<Long> msgIds) {
+        return acknowledgeAll(c, s, msgIds, true);
+    }
+
+    private int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds, boolean commit) {
         String what = "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
         Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
                 .filter(l -> ackMode == AckMode.DELETE || l.archive());
@@ -168,15 +177,15 @@ public final class DirectBackend extends SqlBackend {
                 ? (ackMode == AckMode.ARCHIVE ? layout.get().archiveAll() : layout.get().deleteAll())
                 : "SELECT id FROM " + (ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete")
                         + "(?::text, ?::bigint[]) AS id";
-        return query(c, what, sql,
-                ps -> {
-                    int i = 1;
-                    if (layout.isEmpty()) {
-                        ps.setString(i++, s.queueName());
-                    }
-                    ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
-                },
-                rs -> rs.getObject(1)).size();
+        Binder binder = ps -> {
+            int i = 1;
+            if (layout.isEmpty()) {
+                ps.setString(i++, s.queueName());
+            }
+            ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
+        };
+        return (commit ? queryAndCommit(c, what, sql, binder, rs -> rs.getObject(1))
+                : query(c, what, sql, binder, rs -> rs.getObject(1))).size();
     }
 
     @Override

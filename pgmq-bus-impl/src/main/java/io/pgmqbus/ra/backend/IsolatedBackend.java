@@ -126,15 +126,29 @@ public final class IsolatedBackend extends SqlBackend {
 
     @Override
     public int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds) {
+        return acknowledgeAll(c, s, msgIds, false);
+    }
+
+    @Override
+    public int acknowledgeAllAndCommit(Connection c, Subscription s, Collection<Long> msgIds) {
+        return acknowledgeAll(c, s, msgIds, true);
+    }
+
+    private int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds, boolean commit) {
         String function = ackMode == AckMode.ARCHIVE ? "public.bus_archive" : "public.bus_delete";
-        return single(c, "acknowledging " + msgIds.size() + " messages of queue " + s.queueName(),
-                "SELECT count(*) FILTER (WHERE " + function + "(?::text, ?::text, id)) FROM unnest(?::bigint[]) AS id",
-                ps -> {
-                    ps.setString(1, s.queueName());
-                    ps.setString(2, s.channel());
-                    ps.setArray(3, c.createArrayOf("bigint", msgIds.toArray()));
-                },
-                rs -> rs.getInt(1));
+        String what = "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
+        String sql = "SELECT count(*) FILTER (WHERE " + function + "(?::text, ?::text, id)) FROM unnest(?::bigint[]) AS id";
+        Binder binder = ps -> {
+            ps.setString(1, s.queueName());
+            ps.setString(2, s.channel());
+            ps.setArray(3, c.createArrayOf("bigint", msgIds.toArray()));
+        };
+        List<Integer> counted = commit ? queryAndCommit(c, what, sql, binder, rs -> rs.getInt(1))
+                : query(c, what, sql, binder, rs -> rs.getInt(1));
+        if (counted.size() != 1) {
+            throw new BusException(what + ": expected one row, the database returned " + counted.size());
+        }
+        return counted.get(0);
     }
 
     @Override

@@ -81,6 +81,16 @@ public interface PgmqBackend {
      */
     int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds);
 
+    /**
+     * Acknowledges several handled messages of one subscription and commits the connection's
+     * transaction, in one round trip: the statement {@link #acknowledgeAll} sends, followed by
+     * {@code COMMIT} in the same request. When the acknowledgement fails the commit is not run and
+     * the transaction is left aborted, for the caller to roll back.
+     *
+     * @return how many were still there
+     */
+    int acknowledgeAllAndCommit(Connection c, Subscription s, Collection<Long> msgIds);
+
     /** Hands a message back to be read again after {@code delaySeconds} (0 = at once). */
     boolean release(Connection c, Subscription s, long msgId, int delaySeconds);
 

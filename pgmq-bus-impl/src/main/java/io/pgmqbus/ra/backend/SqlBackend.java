@@ -37,15 +37,37 @@ abstract class SqlBackend implements PgmqBackend {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
-                List<T> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-                return rows;
+                return rows(rs, mapper);
             }
         } catch (SQLException e) {
             throw failure(what, e);
         }
+    }
+
+    /**
+     * Runs a query and then {@code COMMIT}, sent together (pgjdbc sends the statements of one
+     * string in one request, and runs none after one that fails), and maps every row of the query.
+     */
+    static <T> List<T> queryAndCommit(Connection c, String what, String sql, Binder binder, RowMapper<T> mapper) {
+        try (PreparedStatement ps = c.prepareStatement(sql + "; COMMIT")) {
+            binder.bind(ps);
+            if (!ps.execute()) {
+                throw new BusException(what + ": the statement returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                return rows(rs, mapper);
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private static <T> List<T> rows(ResultSet rs, RowMapper<T> mapper) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(mapper.map(rs));
+        }
+        return rows;
     }
 
     /** Runs a query that returns exactly one row of one column. */

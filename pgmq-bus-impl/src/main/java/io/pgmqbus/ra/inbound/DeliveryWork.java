@@ -8,7 +8,6 @@ import io.pgmqbus.ra.backend.QueuedMessage;
 import io.pgmqbus.ra.backend.Subscription;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.work.Work;
-import io.pgmqbus.ra.ConnectionSource;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +17,9 @@ import javax.sql.XAConnection;
 /**
  * Deliveries on one session: a message, then the messages waiting for a session, one after the
  * other on this thread, then the session is free. A message is acknowledged only after
- * {@code onMessage} returned normally: inside the delivery transaction's live branch when the bean
- * is transacted (so a rollback, a timeout's included, undoes it), otherwise right after
+ * {@code onMessage} returned normally: when the bean is transacted, in the delivery transaction's
+ * branch as it completes (registered only while the branch is live, so a rollback, a timeout's
+ * included, undoes or prevents it; see {@link TrackingXAResource}), otherwise right after
  * {@code afterDelivery}. Any failure before, around or after {@code onMessage} is a failed
  * delivery, settled by {@link Settlement}.
  */
@@ -96,7 +96,7 @@ final class DeliveryWork implements Work {
             activation.stats().addDelivered(wanted.size());
             boolean acknowledged = invoke(messages, ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(messages),
                     "acknowledging " + ids.size() + " messages of queue " + s.queueName(),
-                    c -> activation.context().backend().acknowledgeAll(c, s, ids));
+                    new BranchAcknowledgement(activation.context().backend(), s, ids));
             wanted.forEach(activation.leases()::letGo);
             if (!acknowledged) {
                 activation.settlement().acknowledgeAll(s, wanted.stream().map(h -> h.message).toList());
@@ -134,11 +134,13 @@ final class DeliveryWork implements Work {
                 return;
             }
             activation.stats().addDelivered(1);
+            BranchAcknowledgement acknowledgement = new BranchAcknowledgement(activation.context().backend(), s,
+                    List.of(m.msgId()));
             acknowledged = activation.batch()
                     ? invoke(List.of(message), ON_MESSAGES, listener -> ((BusBatchListener) listener).onMessages(List.of(message)),
-                            acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()))
+                            acknowledging(s, m), acknowledgement)
                     : invoke(List.of(message), ON_MESSAGE, listener -> ((BusMessageListener) listener).onMessage(message),
-                            acknowledging(s, m), c -> activation.context().backend().acknowledge(c, s, m.msgId()));
+                            acknowledging(s, m), acknowledgement);
         } catch (Throwable t) {
             failure = t;
         }
@@ -159,19 +161,20 @@ final class DeliveryWork implements Work {
     }
 
     /**
-     * Calls the endpoint; for a transacted bean, acknowledges in its branch after the call.
+     * Calls the endpoint; for a transacted bean, has its branch acknowledge once the call returned,
+     * as the branch completes (with the commit when it commits in one phase).
      *
      * @return true when acknowledged (transacted and committed), false when the caller acknowledges
      * @throws Throwable whatever failed: the container, the bean, the acknowledgement, or the commit
      */
     private boolean invoke(List<? extends BusMessage> messages, Method method, java.util.function.Consumer<Object> call,
-                           String acknowledging, ConnectionSource.SqlWork<?> acknowledge) throws Throwable {
+                           String acknowledging, BranchAcknowledgement acknowledgement) throws Throwable {
         PgmqBusActivationSpec spec = activation.spec();
         boolean transacted = activation.transacted();
         XAConnection xa = transacted ? activation.context().connections().borrow() : null;
         Throwable failure = null;
         try {
-            TrackingXAResource branch = transacted ? new TrackingXAResource(xa.getXAResource()) : null;
+            TrackingXAResource branch = transacted ? new TrackingXAResource(xa) : null;
             MessageEndpoint endpoint = activation.factory().createEndpoint(branch);
             try {
                 endpoint.beforeDelivery(method);
@@ -181,7 +184,7 @@ final class DeliveryWork implements Work {
                     activation.context().tracing().process(spec.getChannel(), spec.getSubscription(), messages, () -> {
                         call.accept(endpoint);
                         if (transacted) {
-                            branch.inLiveBranch(acknowledging, acknowledge, xa.getConnection());
+                            branch.acknowledgeAtCompletion(acknowledging, acknowledgement);
                         }
                         return null;
                     });

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.pgmqbus.ra.inbound;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
+
+/**
+ * pgjdbc {@code socketFactory} for tests that count round trips: a round trip is counted each
+ * time the client starts reading after it wrote (a request sent, its answer awaited).
+ */
+public final class RoundTripCountingSocketFactory extends SocketFactory {
+    /** Round trips of every socket this factory made since the last reset. */
+    static final AtomicInteger ROUND_TRIPS = new AtomicInteger();
+
+    @Override
+    public Socket createSocket() {
+        return new CountingSocket();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return connected(new InetSocketAddress(address, port));
+    }
+
+    private Socket connected(InetSocketAddress remote) throws IOException {
+        Socket s = createSocket();
+        s.connect(remote);
+        return s;
+    }
+
+    private static final class CountingSocket extends Socket {
+        private volatile boolean wrote;
+        private InputStream input;
+        private OutputStream output;
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (input == null) {
+                input = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        turn();
+                        return super.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        turn();
+                        return super.read(b, off, len);
+                    }
+                };
+            }
+            return input;
+        }
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (output == null) {
+                output = new FilterOutputStream(super.getOutputStream()) {
+                    @Override
+                    public void write(int b) throws IOException {
+                        wrote = true;
+                        out.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        wrote = true;
+                        out.write(b, off, len);
+                    }
+                };
+            }
+            return output;
+        }
+
+        private void turn() {
+            if (wrote) {
+                wrote = false;
+                ROUND_TRIPS.incrementAndGet();
+            }
+        }
+    }
+}
