@@ -617,10 +617,22 @@ BEGIN
            FOR UPDATE SKIP LOCKED
     LOOP
         IF pgmq_bus._lock_lifetime(v_queue, v_channel, true) THEN
-            DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue;
-            IF pgmq_bus._queue_exists(v_queue) THEN
-                PERFORM pgmq.drop_queue(v_queue);
-            END IF;
+            -- Never wait for a queue that a transaction still holds (one in progress, or a branch
+            -- in doubt that a dead node left prepared, until its transaction manager ends it): the
+            -- caller is a node's heartbeat, and while it waited its own subscriptions would look
+            -- dead to the others. Such a queue is left for a later round (version 5).
+            BEGIN
+                IF pgmq_bus._queue_exists(v_queue) THEN
+                    EXECUTE pg_catalog.format('LOCK TABLE pgmq.%I IN ACCESS EXCLUSIVE MODE NOWAIT', 'q_' || v_queue);
+                    IF pg_catalog.to_regclass(pg_catalog.format('pgmq.%I', 'a_' || v_queue)) IS NOT NULL THEN
+                        EXECUTE pg_catalog.format('LOCK TABLE pgmq.%I IN ACCESS EXCLUSIVE MODE NOWAIT', 'a_' || v_queue);
+                    END IF;
+                    PERFORM pgmq.drop_queue(v_queue);
+                END IF;
+                DELETE FROM pgmq_bus.subscription s WHERE s.queue_name = v_queue;
+            EXCEPTION WHEN lock_not_available THEN
+                CONTINUE;
+            END;
             RETURN NEXT v_queue;
         END IF;
     END LOOP;

@@ -106,6 +106,35 @@ class BusSchemaTest {
                 .filter(q -> q.equals(live.queueName()) || q.equals(durable.queueName())).toList());
     }
 
+    /**
+     * A reap never waits for a queue that another transaction still holds (one in progress, or a
+     * branch in doubt that a dead node left prepared): the heartbeat that reaps would stall behind
+     * it, its own subscriptions would look dead to the other nodes, and they would reap them. Found
+     * by ClusterFaultsIT: a node killed between a prepare and its commit left a branch holding its
+     * queue; the surviving node's heartbeat hung in the drop until the killed node came back, and
+     * the restarted node then reaped the survivor's live queue.
+     */
+    @Test
+    void reapLeavesAQueueThatAnotherTransactionHoldsForALaterRoundWithoutWaiting() throws SQLException {
+        String channel = unique("reap_held");
+        Subscription dead = bus.join(c, channel, null, "n", 60);
+        long id = bus.publish(c, channel, "{}", null, 0).get(0);
+        makeStale(dead);
+        try (Connection holder = BusDb.connect()) {
+            holder.setAutoCommit(false);
+            bus.acknowledge(holder, dead, id); // the archive's row and the queue's, held until the end
+            exec(c, "SET statement_timeout = '10s'");
+            List<String> reaped = bus.reap(c, Duration.ofMinutes(10));
+            exec(c, "RESET statement_timeout");
+            assertFalse(reaped.contains(dead.queueName()), "a held queue is not reaped: " + reaped);
+            assertEquals(1, count(c, "SELECT count(*) FROM pgmq_bus.subscription WHERE queue_name = '" + dead.queueName() + "'"),
+                    "it stays registered, for the next round");
+            holder.rollback();
+        }
+        assertTrue(bus.reap(c, Duration.ofMinutes(10)).contains(dead.queueName()), "reaped once nobody holds it");
+        assertEquals(List.of(), column(c, "SELECT queue_name FROM pgmq.list_queues() WHERE queue_name = ?", dead.queueName()));
+    }
+
     @Test
     void heartbeatKeepsASubscriptionAlive() throws SQLException {
         String channel = unique("beat");
