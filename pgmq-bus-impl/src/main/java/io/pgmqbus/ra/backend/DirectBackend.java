@@ -173,8 +173,11 @@ public final class DirectBackend extends SqlBackend {
         String what = "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
         Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
                 .filter(l -> ackMode == AckMode.DELETE || l.archive());
+        boolean one = layout.isPresent() && msgIds.size() == 1; // no array to encode, the usual case
         String sql = layout.isPresent()
-                ? (ackMode == AckMode.ARCHIVE ? layout.get().archiveAll() : layout.get().deleteAll())
+                ? (ackMode == AckMode.ARCHIVE
+                        ? (one ? layout.get().archiveOne() : layout.get().archiveAll())
+                        : (one ? layout.get().delete() : layout.get().deleteAll()))
                 : "SELECT id FROM " + (ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete")
                         + "(?::text, ?::bigint[]) AS id";
         Binder binder = ps -> {
@@ -182,7 +185,11 @@ public final class DirectBackend extends SqlBackend {
             if (layout.isEmpty()) {
                 ps.setString(i++, s.queueName());
             }
-            ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
+            if (one) {
+                ps.setLong(i, msgIds.iterator().next());
+            } else {
+                ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
+            }
         };
         return (commit ? queryAndCommit(c, what, sql, binder, rs -> rs.getObject(1))
                 : query(c, what, sql, binder, rs -> rs.getObject(1))).size();
