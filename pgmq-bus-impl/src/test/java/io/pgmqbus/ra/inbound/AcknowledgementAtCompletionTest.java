@@ -51,18 +51,14 @@ class AcknowledgementAtCompletionTest {
             acknowledgeAndCommit(xa, s, publish(db, s)); // the backend learns the queue's table on its first use
             for (int delivery = 0; delivery < 3; delivery++) {
                 long id = publish(db, s);
-                TrackingXAResource branch = new TrackingXAResource(xa.xa());
-                Xid xid = xid();
-                branch.start(xid, XAResource.TMNOFLAGS);
-
                 int before = RoundTripCountingSocketFactory.ROUND_TRIPS.get();
-                branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id));
-                branch.end(xid, XAResource.TMSUCCESS);
-                branch.commit(xid, true);
+                Delivered d = delivered(xa, ack(s, id));
+                d.branch().end(d.xid(), XAResource.TMSUCCESS);
+                d.branch().commit(d.xid(), true);
                 int roundTrips = RoundTripCountingSocketFactory.ROUND_TRIPS.get() - before;
 
-                assertEquals(1, roundTrips, "delivery " + delivery + ": the acknowledgement and the commit in one round trip");
-                assertTrue(branch.wasCommitted());
+                assertEquals(1, roundTrips, "delivery " + delivery + ": the whole branch, acknowledgement and commit, in one round trip");
+                assertTrue(d.branch().wasCommitted());
                 assertEquals(0, count(db, s, id), "the message is acknowledged");
                 assertTrue(xa.getConnection().getAutoCommit(), "the connection is back in auto-commit");
             }
@@ -74,15 +70,12 @@ class AcknowledgementAtCompletionTest {
         Subscription s = subscription("ack_prepare");
         try (Counted xa = counted(); Connection db = TestDatabase.get().connect()) {
             long id = publish(db, s);
-            TrackingXAResource branch = new TrackingXAResource(xa.xa());
-            Xid xid = xid();
-            branch.start(xid, XAResource.TMNOFLAGS);
-            branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id));
-            branch.end(xid, XAResource.TMSUCCESS);
-            assertEquals(XAResource.XA_OK, branch.prepare(xid), "a branch that acknowledged is not read-only");
+            Delivered d = delivered(xa, ack(s, id));
+            d.branch().end(d.xid(), XAResource.TMSUCCESS);
+            assertEquals(XAResource.XA_OK, d.branch().prepare(d.xid()), "a branch that acknowledged is not read-only");
             assertEquals(1, count(db, s, id), "prepared, not committed yet");
-            branch.commit(xid, false);
-            assertTrue(branch.wasCommitted());
+            d.branch().commit(d.xid(), false);
+            assertTrue(d.branch().wasCommitted());
             assertEquals(0, count(db, s, id), "acknowledged by the second phase");
         }
     }
@@ -92,18 +85,15 @@ class AcknowledgementAtCompletionTest {
         Subscription s = subscription("ack_rollback");
         try (Counted xa = counted(); Connection db = TestDatabase.get().connect()) {
             long id = publish(db, s);
-            TrackingXAResource branch = new TrackingXAResource(xa.xa());
-            Xid xid = xid();
-            branch.start(xid, XAResource.TMNOFLAGS);
             int before = RoundTripCountingSocketFactory.ROUND_TRIPS.get();
-            branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id));
-            branch.end(xid, XAResource.TMFAIL);
-            branch.rollback(xid);
+            Delivered d = delivered(xa, ack(s, id));
+            d.branch().end(d.xid(), XAResource.TMFAIL);
+            d.branch().rollback(d.xid());
             assertEquals(0, RoundTripCountingSocketFactory.ROUND_TRIPS.get() - before, "nothing was sent, nothing to undo");
-            assertFalse(branch.wasCommitted());
+            assertFalse(d.branch().wasCommitted());
             assertEquals(1, count(db, s, id), "the message is still there");
             assertThrows(BusException.class,
-                    () -> branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id)),
+                    () -> d.branch().acknowledgeAtCompletion("acknowledging " + id, ack(s, id)),
                     "a rolled-back branch refuses an acknowledgement");
         }
     }
@@ -117,15 +107,12 @@ class AcknowledgementAtCompletionTest {
             acknowledgeAndCommit(xa, s, publish(db, s)); // the queue's statements are known to this backend
             exec(db, "ALTER TABLE " + table + " RENAME TO q_" + s.queueName() + "_away");
             try {
-                TrackingXAResource branch = new TrackingXAResource(xa.xa());
-                Xid xid = xid();
-                branch.start(xid, XAResource.TMNOFLAGS);
-                branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id));
-                branch.end(xid, XAResource.TMSUCCESS);
-                XAException failed = assertThrows(XAException.class, () -> branch.commit(xid, true));
+                Delivered d = delivered(xa, ack(s, id));
+                d.branch().end(d.xid(), XAResource.TMSUCCESS);
+                XAException failed = assertThrows(XAException.class, () -> d.branch().commit(d.xid(), true));
                 assertTrue(failed.errorCode >= XAException.XA_RBBASE && failed.errorCode <= XAException.XA_RBEND,
                         "rolled back: " + failed.errorCode);
-                assertFalse(branch.wasCommitted());
+                assertFalse(d.branch().wasCommitted());
             } finally {
                 exec(db, "ALTER TABLE " + table + "_away RENAME TO q_" + s.queueName());
             }
@@ -142,13 +129,10 @@ class AcknowledgementAtCompletionTest {
         try (Connection db = TestDatabase.get().connect(); Counted xa = counted()) {
             Subscription s = isolated.join(db, "ack_isolated_" + UUID.randomUUID().toString().substring(0, 8), null, "test", 60);
             long id = isolated.publish(db, s.channel(), "{}", null, 0).get(0);
-            TrackingXAResource branch = new TrackingXAResource(xa.xa());
-            Xid xid = xid();
-            branch.start(xid, XAResource.TMNOFLAGS);
             int before = RoundTripCountingSocketFactory.ROUND_TRIPS.get();
-            branch.acknowledgeAtCompletion("acknowledging " + id, new BranchAcknowledgement(isolated, s, List.of(id)));
-            branch.end(xid, XAResource.TMSUCCESS);
-            branch.commit(xid, true);
+            Delivered d = delivered(xa, new BranchAcknowledgement(isolated, s, List.of(id)));
+            d.branch().end(d.xid(), XAResource.TMSUCCESS);
+            d.branch().commit(d.xid(), true);
             assertEquals(1, RoundTripCountingSocketFactory.ROUND_TRIPS.get() - before);
             assertEquals(0, count(db, s, id));
             assertEquals(1, scalar(db, "SELECT count(*) FROM pgmq.a_" + s.queueName() + " WHERE msg_id = " + id),
@@ -158,20 +142,25 @@ class AcknowledgementAtCompletionTest {
     }
 
     private static void acknowledgeAndCommit(Counted xa, Subscription s, long id) throws Exception {
+        Delivered d = delivered(xa, ack(s, id));
+        d.branch().end(d.xid(), XAResource.TMSUCCESS);
+        d.branch().commit(d.xid(), true);
+    }
+
+    /** A delivery's branch, as a transaction manager starts it, whose bean returned: its acknowledgement registered. */
+    private record Delivered(TrackingXAResource branch, Xid xid) {
+    }
+
+    private static Delivered delivered(Counted xa, BranchAcknowledgement acknowledgement) throws Exception {
         TrackingXAResource branch = new TrackingXAResource(xa.xa());
-        Xid xid = xid();
+        Xid xid = new TestXid(UUID.randomUUID().toString());
         branch.start(xid, XAResource.TMNOFLAGS);
-        branch.acknowledgeAtCompletion("acknowledging " + id, ack(s, id));
-        branch.end(xid, XAResource.TMSUCCESS);
-        branch.commit(xid, true);
+        branch.acknowledgeAtCompletion("acknowledging " + acknowledgement.msgIds(), acknowledgement);
+        return new Delivered(branch, xid);
     }
 
     private static BranchAcknowledgement ack(Subscription s, long id) {
         return new BranchAcknowledgement(BACKEND, s, List.of(id));
-    }
-
-    private static Xid xid() {
-        return new TestXid(UUID.randomUUID().toString());
     }
 
     private static Subscription subscription(String prefix) throws Exception {
