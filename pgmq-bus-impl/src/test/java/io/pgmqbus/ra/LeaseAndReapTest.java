@@ -14,7 +14,9 @@ import io.pgmqbus.testdb.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Liveness is judged fairly: each subscription's own lease, no reaping after a shared outage, rejoining a lost queue. */
@@ -64,10 +66,56 @@ class LeaseAndReapTest {
             String channel = channel("own_lease");
             Subscription patient = peer(channel, 300, "50 seconds");
             exec("SELECT pgmq.send(?, '{\"undelivered\": true}'::jsonb)", patient.queueName());
+            Subscription first = peer(channel, 2, "1 hour");
+            Await.until(WAIT, "this node reaping (healthy for longer than the lease)", () -> registered(first), n -> n == 0);
             Subscription dead = peer(channel, 2, "1 hour");
             Await.until(WAIT, "the dead peer reaped", () -> registered(dead), n -> n == 0);
             assertEquals(1, registered(patient), "a peer with lease 300 s seen 50 s ago is alive");
             assertEquals(1, count("SELECT count(*) FROM pgmq.q_" + patient.queueName()), "its message is kept");
+        }
+    }
+
+    /**
+     * What ClusterFaultsIT found: a node killed between a prepare and its commit leaves a branch in
+     * doubt that holds its queue until its transaction manager ends it. This node's heartbeat, which
+     * reaps the dead node's queue, must not wait for it: while it waited, this node's own
+     * subscription would go unseen, and another node would reap it though it is alive.
+     */
+    @Test
+    void aPeersQueueHeldByABranchInDoubtDoesNotHoldUpThisNodesHeartbeat() throws Exception {
+        try (AdapterFixture bus = new AdapterFixture("direct", ra -> {
+            ra.setHeartbeatSeconds(1);
+            ra.setLeaseSeconds(2);
+        })) {
+            String channel = channel("held_peer");
+            bus.activate(bus.spec(channel, s -> { }), false, (m, d) -> { });
+            Subscription mine = Await.until(WAIT, "this node's subscription", () -> bus.ra.activations().get(0).subscription(),
+                    s -> s != null);
+            Subscription first = peer(channel, 2, "1 hour");
+            Await.until(WAIT, "this node reaping (healthy for longer than the lease)", () -> registered(first), n -> n == 0);
+            Subscription dead = peer(channel, 2, "1 hour");
+            exec("SELECT pgmq.send(?, '{\"in\": \"doubt\"}'::jsonb)", dead.queueName());
+            String gid = "held-peer-" + UUID.randomUUID();
+            String since;
+            try (Connection holder = TestDatabase.get().connect(); Statement st = holder.createStatement()) {
+                st.execute("BEGIN");
+                st.execute("DELETE FROM pgmq.q_" + dead.queueName());
+                st.execute("PREPARE TRANSACTION '" + gid + "'");
+                try (ResultSet rs = st.executeQuery("SELECT now()::text")) {
+                    rs.next();
+                    since = rs.getString(1);
+                }
+            }
+            try {
+                Await.until(WAIT, "this node heartbeating three seconds after the branch in doubt appeared", () -> count(
+                        "SELECT count(*) FROM pgmq_bus.subscription WHERE queue_name = ? AND last_seen > ?::timestamptz + interval '3 seconds'",
+                        mine.queueName(), since), n -> n == 1);
+                assertEquals(1, registered(dead), "the held queue stays registered, for a later round");
+            } finally {
+                exec("COMMIT PREPARED '" + gid + "'");
+            }
+            Await.until(WAIT, "the dead peer reaped once nothing holds its queue", () -> registered(dead), n -> n == 0);
+            assertEquals(1, registered(mine), "this node's subscription was never reaped");
         }
     }
 
