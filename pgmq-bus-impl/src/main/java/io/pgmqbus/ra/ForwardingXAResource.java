@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra;
 
-import io.pgmqbus.api.BusException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.transaction.xa.XAException;
@@ -135,24 +134,6 @@ public abstract class ForwardingXAResource implements XAResource {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Runs {@code work} inside the live branch, or throws a {@link BusException} (doing nothing)
-     * when the branch is not active any more: rolled back (a transaction timeout), ended, completed.
-     */
-    public <T> T inLiveBranch(String what, ConnectionSource.SqlWork<T> work, java.sql.Connection c) {
-        return inBranchState(state -> {
-            if (state != Branch.ACTIVE) {
-                throw new BusException("pgmq-bus: " + what + " refused: its transaction is "
-                        + (state == Branch.ROLLED_BACK ? "rolled back (timed out?)" : "no longer active (" + state + ")"));
-            }
-            try {
-                return work.run(c);
-            } catch (java.sql.SQLException e) {
-                throw new BusException("pgmq-bus: " + what + " failed: " + e.getMessage(), e.getSQLState(), e);
-            }
-        });
     }
 
     private void moveTo(Branch state) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.pgmqbus.ra.inbound;
 
+import io.pgmqbus.api.BusException;
 import io.pgmqbus.ra.ConnectionSource;
 import io.pgmqbus.ra.ForwardingXAResource;
 import java.sql.Connection;
@@ -41,14 +42,20 @@ final class TrackingXAResource extends ForwardingXAResource {
     }
 
     /**
-     * Acknowledges as the branch completes; refused with a {@link io.pgmqbus.api.BusException}
-     * when the branch is not active any more (rolled back by a transaction timeout, ended, completed).
+     * Acknowledges as the branch completes; refused with a {@link BusException} when the branch is
+     * not active any more (rolled back by a transaction timeout, ended, completed). Registered
+     * under the branch's lock, so a rollback from another thread comes either before (and this is
+     * refused) or after (and drops it).
      */
     void acknowledgeAtCompletion(String what, BranchAcknowledgement acknowledgement) {
-        inLiveBranch(what, (ConnectionSource.SqlWork<Void>) c -> {
+        inBranchState(state -> {
+            if (state != Branch.ACTIVE) {
+                throw new BusException("pgmq-bus: " + what + " refused: its transaction is "
+                        + (state == Branch.ROLLED_BACK ? "rolled back (timed out?)" : "no longer active (" + state + ")"));
+            }
             pending = acknowledgement;
             return null;
-        }, connection);
+        });
     }
 
     boolean wasCommitted() {
