@@ -135,62 +135,59 @@ public final class DirectBackend extends SqlBackend {
 
     @Override
     public boolean acknowledge(Connection c, Subscription s, long msgId) {
-        Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
-                .filter(l -> ackMode == AckMode.DELETE || l.archive());
-        if (layout.isPresent()) {
-            try {
-                return !query(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
-                        ackMode == AckMode.ARCHIVE ? layout.get().archiveOne() : layout.get().delete(),
-                        ps -> ps.setLong(1, msgId), rs -> rs.getLong(1)).isEmpty();
-            } catch (BusException e) {
-                if (!UNDEFINED_COLUMN.equals(e.getSqlState())) {
-                    throw e;
-                }
-                tables.forget(s.queueName());
-            }
-        }
-        String function = ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete";
-        return single(c, "acknowledging message " + msgId + " of queue " + s.queueName(),
-                "SELECT " + function + "(?, ?::bigint)",
-                ps -> {
-                    ps.setString(1, s.queueName());
-                    ps.setLong(2, msgId);
-                },
-                rs -> rs.getBoolean(1));
+        return acknowledge(c, s, List.of(msgId), false) > 0;
     }
 
     @Override
     public int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds) {
-        return acknowledgeAll(c, s, msgIds, false);
+        return acknowledge(c, s, msgIds, false);
     }
 
     @Override
     public int acknowledgeAllAndCommit(Connection c, Subscription s, Collection<Long> msgIds) {
-        return acknowledgeAll(c, s, msgIds, true);
+        return acknowledge(c, s, msgIds, true);
     }
 
-    private int acknowledgeAll(Connection c, Subscription s, Collection<Long> msgIds, boolean commit) {
-        String what = "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
+    /**
+     * A statement on the queue's tables where their layout is PGMQ's (one id without an array, the
+     * usual case), else PGMQ's function; a table whose columns changed is forgotten, and PGMQ's
+     * function acknowledges instead (in the next transaction, when this one is to commit with it).
+     */
+    private int acknowledge(Connection c, Subscription s, Collection<Long> msgIds, boolean commit) {
+        String what = msgIds.size() == 1
+                ? "acknowledging message " + msgIds.iterator().next() + " of queue " + s.queueName()
+                : "acknowledging " + msgIds.size() + " messages of queue " + s.queueName();
         Optional<QueueTables.Layout> layout = tables.layout(c, s.queueName())
                 .filter(l -> ackMode == AckMode.DELETE || l.archive());
-        boolean one = layout.isPresent() && msgIds.size() == 1; // no array to encode, the usual case
-        String sql = layout.isPresent()
-                ? (ackMode == AckMode.ARCHIVE
-                        ? (one ? layout.get().archiveOne() : layout.get().archiveAll())
-                        : (one ? layout.get().delete() : layout.get().deleteAll()))
-                : "SELECT id FROM " + (ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete")
-                        + "(?::text, ?::bigint[]) AS id";
-        Binder binder = ps -> {
-            int i = 1;
-            if (layout.isEmpty()) {
-                ps.setString(i++, s.queueName());
+        if (layout.isPresent()) {
+            boolean one = msgIds.size() == 1;
+            String sql = ackMode == AckMode.ARCHIVE
+                    ? (one ? layout.get().archiveOne() : layout.get().archiveAll())
+                    : (one ? layout.get().delete() : layout.get().deleteAll());
+            Binder ids = one
+                    ? ps -> ps.setLong(1, msgIds.iterator().next())
+                    : ps -> ps.setArray(1, c.createArrayOf("bigint", msgIds.toArray()));
+            try {
+                return rows(c, what, sql, ids, commit);
+            } catch (BusException e) {
+                if (!UNDEFINED_COLUMN.equals(e.getSqlState())) {
+                    throw e;
+                }
+                tables.forget(s.queueName()); // the table changed: PGMQ's function knows it
+                if (commit) {
+                    throw e; // this transaction is aborted; the message comes back
+                }
             }
-            if (one) {
-                ps.setLong(i, msgIds.iterator().next());
-            } else {
-                ps.setArray(i, c.createArrayOf("bigint", msgIds.toArray()));
-            }
-        };
+        }
+        return rows(c, what, "SELECT id FROM " + (ackMode == AckMode.ARCHIVE ? "pgmq.archive" : "pgmq.delete")
+                        + "(?::text, ?::bigint[]) AS id",
+                ps -> {
+                    ps.setString(1, s.queueName());
+                    ps.setArray(2, c.createArrayOf("bigint", msgIds.toArray()));
+                }, commit);
+    }
+
+    private static int rows(Connection c, String what, String sql, Binder binder, boolean commit) {
         return (commit ? queryAndCommit(c, what, sql, binder, rs -> rs.getObject(1))
                 : query(c, what, sql, binder, rs -> rs.getObject(1))).size();
     }
