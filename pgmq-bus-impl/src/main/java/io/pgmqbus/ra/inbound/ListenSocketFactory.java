@@ -4,12 +4,9 @@ package io.pgmqbus.ra.inbound;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import javax.net.SocketFactory;
 
 /**
  * Sockets for the LISTEN connection (pgjdbc's {@code socketFactory}), so that a wake-up is handed
@@ -19,42 +16,13 @@ import javax.net.SocketFactory;
  * that short and nothing is there, the read times out at once. Data that arrives a moment later
  * is read by the next blocking wait, so nothing is missed; other reads are untouched.
  */
-public final class ListenSocketFactory extends SocketFactory {
+public final class ListenSocketFactory extends SocketsFromCreateSocket {
     /** The timeout (ms) pgjdbc sets when it only peeks for pending data. */
     static final int PEEK_TIMEOUT = 1;
 
     @Override
     public Socket createSocket() {
         return new PeekingSocket();
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return connected(new InetSocketAddress(host, port), null);
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        return connected(new InetSocketAddress(host, port), null);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return connected(new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
-    }
-
-    private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
-        Socket s = createSocket();
-        if (local != null) {
-            s.bind(local);
-        }
-        s.connect(remote);
-        return s;
     }
 
     /** A plain socket whose input answers a 1 ms peek from what has been received already. */

@@ -6,49 +6,20 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.SocketFactory;
 
 /**
  * pgjdbc {@code socketFactory} for tests that count round trips: a round trip is counted each
  * time the client starts reading after it wrote (a request sent, its answer awaited).
  */
-public final class RoundTripCountingSocketFactory extends SocketFactory {
-    /** Round trips of every socket this factory made since the last reset. */
+public final class RoundTripCountingSocketFactory extends SocketsFromCreateSocket {
+    /** Round trips of every socket this factory made, since the JVM started: tests take differences. */
     static final AtomicInteger ROUND_TRIPS = new AtomicInteger();
 
     @Override
     public Socket createSocket() {
         return new CountingSocket();
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return connected(new InetSocketAddress(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return connected(new InetSocketAddress(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        return connected(new InetSocketAddress(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return connected(new InetSocketAddress(address, port));
-    }
-
-    private Socket connected(InetSocketAddress remote) throws IOException {
-        Socket s = createSocket();
-        s.connect(remote);
-        return s;
     }
 
     private static final class CountingSocket extends Socket {
