@@ -15,22 +15,15 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.api.BusMessage;
 import io.pgmqbus.api.DeadLetter;
 import io.pgmqbus.ra.fake.Await;
 import io.pgmqbus.ra.fake.RecordingEndpointFactory;
+import io.pgmqbus.ra.fake.RecordingSdk;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -46,36 +39,8 @@ class TracingTest extends AdapterTest {
 
     /** Installs an SDK that keeps every finished span, and restarts the adapter so that it sees the API. */
     private void installSdk() throws Exception {
-        SpanExporter keep = new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                exported.addAll(spans);
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
-        SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(keep)).build();
         GlobalOpenTelemetry.resetForTest();
-        GlobalOpenTelemetry.set(new OpenTelemetry() {
-            @Override
-            public TracerProvider getTracerProvider() {
-                return provider;
-            }
-
-            @Override
-            public ContextPropagators getPropagators() {
-                return ContextPropagators.create(W3CTraceContextPropagator.getInstance());
-            }
-        });
+        GlobalOpenTelemetry.set(RecordingSdk.into(exported));
     }
 
     @AfterEach

@@ -12,20 +12,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.pgmqbus.api.BusMessage;
+import io.pgmqbus.ra.fake.RecordingSdk;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,45 +37,12 @@ class ApplicationTelemetryTest {
             TraceFlags.getSampled(), TraceState.getDefault());
 
     private final List<SpanData> recorded = new CopyOnWriteArrayList<>();
-    private final OpenTelemetry application = sdk(recorded);
+    private final OpenTelemetry application = RecordingSdk.into(recorded);
     private final AtomicInteger lookups = new AtomicInteger();
     private final OpenTelemetryTracing tracing = new OpenTelemetryTracing(new ApplicationTelemetry(() -> {
         lookups.incrementAndGet();
         return application;
     }));
-
-    /** An SDK that keeps every finished span in {@code recorded}. */
-    private static OpenTelemetry sdk(List<SpanData> recorded) {
-        SpanExporter keep = new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                recorded.addAll(spans);
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
-        SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(keep)).build();
-        return new OpenTelemetry() {
-            @Override
-            public TracerProvider getTracerProvider() {
-                return provider;
-            }
-
-            @Override
-            public ContextPropagators getPropagators() {
-                return ContextPropagators.create(W3CTraceContextPropagator.getInstance());
-            }
-        };
-    }
 
     @BeforeEach
     @AfterEach
