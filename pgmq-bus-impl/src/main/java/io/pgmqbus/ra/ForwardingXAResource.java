@@ -170,7 +170,18 @@ public abstract class ForwardingXAResource implements XAResource {
 
     @Override
     public int prepare(Xid xid) throws XAException {
-        int vote = prepareBranch(xid);
+        int vote;
+        try {
+            vote = prepareBranch(xid);
+        } catch (XAException e) {
+            if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
+                // the vote is rollback, and the branch is rolled back already: the transaction
+                // manager need not say so, and the connection is free for the next one
+                moveTo(Branch.ROLLED_BACK);
+                rolledBack();
+            }
+            throw e;
+        }
         if (vote == XA_RDONLY) {
             moveTo(Branch.COMMITTED);
             committed();

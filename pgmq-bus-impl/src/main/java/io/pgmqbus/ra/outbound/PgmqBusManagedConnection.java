@@ -247,7 +247,8 @@ public final class PgmqBusManagedConnection implements ManagedConnection {
         handles.forEach(BusConnectionImpl::invalidate);
         handles.clear();
         try {
-            if (!connection.getAutoCommit() && !localTransaction.active()) {
+            // not while a branch or a local transaction runs on it: switching auto-commit on would commit it
+            if (!connection.getAutoCommit() && !localTransaction.active() && !xaResource.inLocalBranch()) {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {

@@ -16,6 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RoundTripCountingSocketFactory extends SocketsFromCreateSocket {
     /** Round trips of every socket this factory made, since the JVM started: tests take differences. */
     static final AtomicInteger ROUND_TRIPS = new AtomicInteger();
+    /** Round trips whose answer was awaited by the current thread (a connection's other users do not count). */
+    private static final ThreadLocal<int[]> OF_THIS_THREAD = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** How many round trips the current thread has waited for, on every socket of this factory. */
+    public static int ofThisThread() {
+        return OF_THIS_THREAD.get()[0];
+    }
 
     @Override
     public Socket createSocket() {
@@ -71,6 +78,7 @@ public final class RoundTripCountingSocketFactory extends SocketsFromCreateSocke
             if (wrote) {
                 wrote = false;
                 ROUND_TRIPS.incrementAndGet();
+                OF_THIS_THREAD.get()[0]++;
             }
         }
     }
