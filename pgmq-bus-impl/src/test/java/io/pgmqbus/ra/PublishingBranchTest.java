@@ -26,7 +26,6 @@ import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.xa.PGXADataSource;
 
 /**
  * A publish inside a JTA transaction, on the managed connection's XA branch as a transaction
@@ -108,7 +107,7 @@ class PublishingBranchTest {
             xa.end(xid, XAResource.TMSUCCESS);
             assertEquals(XAResource.XA_OK, xa.prepare(xid));
             assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "prepared, not committed");
-            XAConnection other = xaDataSource().getXAConnection();
+            XAConnection other = TestDatabase.get().xaDataSource().getXAConnection();
             try {
                 Xid[] inDoubt = other.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
                 assertTrue(Arrays.stream(inDoubt).anyMatch(x -> sameXid(x, xid)),
@@ -120,6 +119,28 @@ class PublishingBranchTest {
             assertEquals(1, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "committed by the second phase");
             c.publish(channel, "{\"after\": \"the branch\"}");
             assertEquals(2, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "the connection is back in auto-commit");
+        }
+    }
+
+    @Test
+    void aBranchEndedAndJoinedAgainCommitsAllItPublishedAndRefusesAnotherBranchMeanwhile() throws Exception {
+        String channel = channel("branch_join");
+        Subscription s = join(channel);
+        try (BusConnection c = bus.factory.getConnection()) {
+            XAResource xa = xaResource();
+            Xid xid = xid();
+            xa.start(xid, XAResource.TMNOFLAGS);
+            c.publish(channel, "{\"n\": 1}");
+            xa.end(xid, XAResource.TMSUCCESS); // a container delists the connection when its handle closes
+            XAException other = assertThrows(XAException.class, () -> xa.start(xid(), XAResource.TMNOFLAGS),
+                    "the connection's branch is not over");
+            assertEquals(XAException.XAER_PROTO, other.errorCode);
+            xa.start(xid, XAResource.TMJOIN); // and enlists it again in the same transaction
+            c.publish(channel, "{\"n\": 2}");
+            xa.end(xid, XAResource.TMSUCCESS);
+            assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()));
+            xa.commit(xid, true);
+            assertEquals(2, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "both publishes, in one commit");
         }
     }
 
@@ -222,18 +243,5 @@ class PublishingBranchTest {
         return a.getFormatId() == b.getFormatId()
                 && Arrays.equals(a.getGlobalTransactionId(), b.getGlobalTransactionId())
                 && Arrays.equals(a.getBranchQualifier(), b.getBranchQualifier());
-    }
-
-    private static PGXADataSource xaDataSource() {
-        TestDatabase t = TestDatabase.get();
-        PGXADataSource ds = new PGXADataSource();
-        ds.setURL(t.jdbcUrl());
-        if (t.user() != null) {
-            ds.setUser(t.user());
-        }
-        if (t.password() != null) {
-            ds.setPassword(t.password());
-        }
-        return ds;
     }
 }

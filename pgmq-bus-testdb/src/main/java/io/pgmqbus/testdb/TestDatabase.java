@@ -126,6 +126,19 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl, credentials());
     }
 
+    /** pgjdbc's XA data source on this database, as the configured user (the adapter's kind of connection). */
+    public org.postgresql.xa.PGXADataSource xaDataSource() {
+        org.postgresql.xa.PGXADataSource ds = new org.postgresql.xa.PGXADataSource();
+        ds.setURL(jdbcUrl);
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        return ds;
+    }
+
     /** A new connection to another database of the same server, as the configured user. */
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(urlFor(database), credentials());

@@ -71,7 +71,7 @@ final class PublishingXAResource extends ForwardingXAResource {
                 }
                 ended = false;
             }
-            case TMRESUME -> throw protocol("suspending and resuming a branch is not supported");
+            case TMRESUME -> throw notSupported();
             default -> throw invalid("start", flags);
         }
     }
@@ -82,7 +82,7 @@ final class PublishingXAResource extends ForwardingXAResource {
             throw protocol("end of " + xid + ", which is not the branch of this connection");
         }
         if (flags == TMSUSPEND) {
-            throw protocol("suspending and resuming a branch is not supported");
+            throw notSupported();
         }
         if (flags != TMSUCCESS && flags != TMFAIL) {
             throw invalid("end", flags);
@@ -92,10 +92,9 @@ final class PublishingXAResource extends ForwardingXAResource {
 
     @Override
     protected int prepareBranch(Xid xid) throws XAException {
-        if (!isLocal(xid)) {
+        if (!takeLocal(xid)) {
             return super.prepareBranch(xid);
         }
-        local = null;
         try {
             TransactionState state = transactionState();
             if (state == TransactionState.IDLE) {
@@ -125,11 +124,10 @@ final class PublishingXAResource extends ForwardingXAResource {
 
     @Override
     protected void commitOnePhase(Xid xid) throws XAException {
-        if (!isLocal(xid)) {
+        if (!takeLocal(xid)) {
             super.commitOnePhase(xid);
             return;
         }
-        local = null;
         try {
             TransactionState state = transactionState();
             if (state == TransactionState.FAILED) {
@@ -139,9 +137,9 @@ final class PublishingXAResource extends ForwardingXAResource {
                 connection().commit();
             }
         } catch (SQLException e) {
-            XAException failed = xaException(ConnectionSource.isConnectionFailure(e) ? XAException.XAER_RMFAIL
+            // what is left of the transaction is rolled back below
+            throw xaException(ConnectionSource.isConnectionFailure(e) ? XAException.XAER_RMFAIL
                     : XAException.XA_RBROLLBACK, "the commit failed", e);
-            throw failed; // what is left of the transaction is rolled back below
         } finally {
             autoCommit();
         }
@@ -149,11 +147,10 @@ final class PublishingXAResource extends ForwardingXAResource {
 
     @Override
     protected void rollbackBranch(Xid xid) throws XAException {
-        if (!isLocal(xid)) {
+        if (!takeLocal(xid)) {
             super.rollbackBranch(xid);
             return;
         }
-        local = null;
         try {
             if (transactionState() != TransactionState.IDLE) {
                 connection().rollback();
@@ -189,9 +186,14 @@ final class PublishingXAResource extends ForwardingXAResource {
         return adapter == null ? null : adapter.recoveryResource();
     }
 
-    private boolean isLocal(Xid xid) {
+    /** Whether {@code xid} is the branch running as the local transaction; if so, it is completed by the caller now. */
+    private boolean takeLocal(Xid xid) {
         Xid l = local;
-        return l != null && l.equals(xid);
+        if (l == null || !l.equals(xid)) {
+            return false; // not this connection's local branch: pgjdbc's (prepared), or unknown to both
+        }
+        local = null;
+        return true;
     }
 
     private Connection connection() {
@@ -246,6 +248,13 @@ final class PublishingXAResource extends ForwardingXAResource {
     private static XAException protocol(String what) {
         XAException x = new XAException("pgmq-bus: " + what);
         x.errorCode = XAException.XAER_PROTO;
+        return x;
+    }
+
+    /** As pgjdbc answers a suspend or a resume. */
+    private static XAException notSupported() {
+        XAException x = new XAException("pgmq-bus: suspending and resuming a branch is not supported");
+        x.errorCode = XAException.XAER_RMERR;
         return x;
     }
 

@@ -207,15 +207,7 @@ class AcknowledgementAtCompletionTest {
     }
 
     private static Counted counted() throws Exception {
-        TestDatabase db = TestDatabase.get();
-        PGXADataSource ds = new PGXADataSource();
-        ds.setURL(db.jdbcUrl());
-        if (db.user() != null) {
-            ds.setUser(db.user());
-        }
-        if (db.password() != null) {
-            ds.setPassword(db.password());
-        }
+        PGXADataSource ds = TestDatabase.get().xaDataSource();
         ds.setSocketFactory(RoundTripCountingSocketFactory.class.getName());
         return new Counted(ds.getXAConnection());
     }
