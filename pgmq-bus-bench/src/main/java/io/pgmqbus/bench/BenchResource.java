@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -81,12 +82,15 @@ public class BenchResource {
     /**
      * Throughput: {@code publishers} concurrent publishers as fast as they can, one transaction per
      * message, pausing only while {@link Run#MAX_BACKLOG} messages wait unacknowledged (so the beans
-     * always have work and the drain at the end stays short).
+     * always have work and the drain at the end stays short). With {@code consumers=false} the
+     * driver has stopped the bean's delivery: the publishers never pause, and the answer comes as
+     * soon as they stop (the driver starts delivery and asks for {@code drained}).
      */
     @POST
     @Path("throughput")
     public JsonObject throughput(@QueryParam("target") Target target, @QueryParam("publishers") int publishers,
-            @QueryParam("warmup") double warmup, @QueryParam("duration") double duration) throws Exception {
+            @QueryParam("warmup") double warmup, @QueryParam("duration") double duration,
+            @QueryParam("consumers") @DefaultValue("true") boolean consumers) throws Exception {
         long start = System.nanoTime();
         Run run = start(target, start, warmup, duration);
         int stride = Math.max(1, publishers);
@@ -95,7 +99,7 @@ public class BenchResource {
             long first = p;
             loops.add(executor.submit(() -> {
                 for (long seq = first; System.nanoTime() < run.windowEnd(); seq += stride) {
-                    if (!run.reserve(100)) {
+                    if (consumers && !run.reserve(100)) {
                         seq -= stride; // no room yet: try the same number again
                         continue;
                     }
@@ -107,6 +111,9 @@ public class BenchResource {
         for (Future<?> loop : loops) {
             loop.get(TimeUnit.NANOSECONDS.toMillis(run.windowEnd() - System.nanoTime()) + DRAIN_MILLIS,
                     TimeUnit.MILLISECONDS);
+        }
+        if (!consumers) {
+            return run.result();
         }
         if (!run.awaitDrained(DRAIN_MILLIS)) {
             LOG.log(Level.WARNING, "{0}: not every message was acknowledged within {1} ms", new Object[] {run.id(), DRAIN_MILLIS});

@@ -115,10 +115,13 @@ public final class BenchRunner {
                 server.cli(IdleCost.STOPPED.stream().map(b -> WildFly.bean(b) + ":start-delivery").toList());
             }
             RawPgmq raw = new RawPgmq(owner);
+            Map<Integer, Double> rawSends = new java.util.HashMap<>();
             if (scenarios.contains("raw") || scenarios.contains("throughput") || scenarios.contains("fanout")) {
                 for (int clients : new int[] {1, 4}) {
                     log("1 raw: send, " + clients + " clients");
-                    results.add(loaded(() -> raw.send(clients, warmup, duration)));
+                    Result r = loaded(() -> raw.send(clients, warmup, duration));
+                    rawSends.put(clients, r.number("msgs_per_s"));
+                    results.add(r);
                 }
             }
             if (scenarios.contains("fanout")) {
@@ -168,6 +171,14 @@ public final class BenchRunner {
                 // figure of its producer count
                 Map<Integer, Double> bestRaw = new java.util.HashMap<>();
                 List<Result> measured = new ArrayList<>();
+                // what the publishers alone reach, with no bean delivering: the most any run with
+                // four of them can acknowledge on this machine (compared with raw sends of 4 clients)
+                log("3 publish only: bus, 4 publishers, delivery stopped");
+                Result alone = loaded(() -> publishOnly(server, 4, warmup, duration));
+                if (rawSends.containsKey(4)) {
+                    alone.put("ratio_to_raw", Result.round(alone.number("msgs_per_s") / rawSends.get(4), 2));
+                }
+                results.add(alone);
                 for (int[] pc : CONFIGS) {
                     log("1 raw: pipeline " + pc[0] + " x " + pc[1]);
                     Result ceiling = loaded(() -> raw.pipeline(pc[0], pc[1], warmup, duration));
@@ -223,6 +234,29 @@ public final class BenchRunner {
                 .put("msgs_per_s", Result.round(r.getJsonNumber("acknowledgedInWindow").longValue() / seconds, 1))
                 .put("published_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1));
         return counts(result, r);
+    }
+
+    /**
+     * {@code publishers} bus publishers (one JTA transaction per message, as in the throughput runs)
+     * with the batch bean's delivery stopped, so that nothing is consumed meanwhile; then the bean
+     * drains what they published (counted: nothing may be lost).
+     */
+    private static Result publishOnly(WildFly server, int publishers, double warmup, double duration) throws Exception {
+        String bean = WildFly.bean("BusBatchFourSessionListener");
+        server.cli(List.of(bean + ":stop-delivery"));
+        JsonObject r;
+        try {
+            r = server.post("throughput?target=" + Target.BUS_BATCH_FOUR + "&publishers=" + publishers + "&warmup=" + warmup
+                    + "&duration=" + duration + "&consumers=false");
+        } finally {
+            server.cli(List.of(bean + ":start-delivery"));
+        }
+        JsonObject drained = server.post("drained");
+        double seconds = r.getJsonNumber("windowSeconds").doubleValue();
+        return counts(new Result("3 publish only", "bus, " + publishers + " publishers, delivery stopped")
+                .put("producers", publishers)
+                .put("msgs_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1))
+                .latencies("publish_", longs(r.getJsonArray("publishMicros"))), drained);
     }
 
     /** The bean of {@code t}, stopped while {@code count} messages are published, then drains them. */
