@@ -837,7 +837,7 @@ AS $$
 DECLARE
     v_queues  text[];
     v_foreign boolean[];
-    v_queue   text;
+    v_vt      timestamptz;
 BEGIN
     IF p_prefix IS NULL OR p_prefix !~ '^[a-z0-9_]{1,30}$' THEN
         RAISE EXCEPTION 'invalid queue prefix %: 1 to 30 lower-case letters, digits or underscores are required',
@@ -867,10 +867,28 @@ BEGIN
         RETURN;
     END IF;
 
-    -- queues of foreign peers are dropped without the lifetime lock: their sends are guarded
-    RETURN QUERY
-        SELECT e.queue_name, e.msg_id
-          FROM pgmq_bus._send_each(v_queues, v_foreign, p_message, p_headers, coalesce(p_delay, 0)) AS e;
+    IF true = ANY (v_foreign) OR pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        -- queues of foreign peers are dropped without the lifetime lock, and a snapshot older
+        -- than the lock may list dropped queues: each send is checked and guarded
+        RETURN QUERY
+            SELECT e.queue_name, e.msg_id
+              FROM pgmq_bus._send_each(v_queues, v_foreign, p_message, p_headers, coalesce(p_delay, 0)) AS e;
+        RETURN;
+    END IF;
+    -- Read committed, this bus's queues only (version 6): the list was read after the lock, with a
+    -- fresh snapshot, from the catalogue that pgmq.create and pgmq.drop_queue change with the
+    -- tables, and leave and reap cannot drop a listed queue before this transaction ends. So every
+    -- queue exists, and each copy is one INSERT, here: through _send_each (its existence check,
+    -- its arrays, its result copied once more) a publish to one queue took 0.13 ms of the
+    -- server's time against 0.09 ms inline (pgbench, asynchronous commit, this project's machine).
+    v_vt := pg_catalog.clock_timestamp() + coalesce(p_delay, 0) * interval '1 second';
+    FOR i IN 1 .. pg_catalog.cardinality(v_queues) LOOP
+        queue_name := v_queues[i];
+        EXECUTE pg_catalog.format('INSERT INTO pgmq.%I (vt, message, headers) VALUES ($1, $2, $3) RETURNING msg_id',
+                                  'q_' || v_queues[i])
+           INTO msg_id USING v_vt, p_message, p_headers;
+        RETURN NEXT;
+    END LOOP;
 END
 $$;
 
@@ -935,7 +953,7 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 INSERT INTO pgmq_bus.script_version AS v (script, version)
-VALUES ('002_bus_schema', 5)
+VALUES ('002_bus_schema', 6)
 ON CONFLICT (script) DO UPDATE
    SET version = EXCLUDED.version, applied_at = now()
  WHERE v.version IS DISTINCT FROM EXCLUDED.version;

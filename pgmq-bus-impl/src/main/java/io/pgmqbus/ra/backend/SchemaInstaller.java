@@ -36,7 +36,7 @@ public final class SchemaInstaller {
     public enum Script {
         PGMQ_COMPAT("001_pgmq_compat.sql", "pgmq", 0,
                 "create", "drop_queue", "list_queues", "send", "read", "archive", "delete", "set_vt"),
-        BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus", 5,
+        BUS_SCHEMA("002_bus_schema.sql", "pgmq_bus", 6,
                 "join", "publish", "publish_prefix", "heartbeat", "reap", "leave", "dead_letter", "enable_notify",
                 "heartbeat_missing", "reap_expired", "extend", "hand_back", "prune_archives"),
         ISOLATED("003_isolated.sql", "public", 3,

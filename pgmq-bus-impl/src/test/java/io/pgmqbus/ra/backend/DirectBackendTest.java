@@ -151,6 +151,23 @@ class DirectBackendTest {
     }
 
     @Test
+    void aPublishWhoseSnapshotPredatesALeaveSkipsTheDroppedQueue() throws SQLException {
+        String channel = unique("snapshot");
+        Subscription stays = join(channel);
+        Subscription goes = join(channel);
+        try (Connection publisher = BusDb.connect()) {
+            publisher.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            publisher.setAutoCommit(false);
+            scalar(publisher, "SELECT count(*) FROM pgmq.meta"); // the transaction's snapshot: both queues
+            bus.leave(c, goes); // committed before the publish takes its lock
+            List<Long> ids = bus.publish(publisher, channel, "{\"n\": 1}", null, 0);
+            publisher.commit();
+            assertEquals(1, ids.size(), "one copy: the dropped queue is skipped, not an error");
+        }
+        assertEquals(List.of("{\"n\": 1}"), payloads(stays));
+    }
+
+    @Test
     void durableSubscribersShareOneQueueThatOutlivesLeave() throws SQLException {
         String channel = unique("durable");
         Subscription first = bus.join(c, channel, "billing", "node-a", 60);
