@@ -27,8 +27,9 @@ import org.postgresql.PGConnection;
  * flushed, so notifying publishers commit one after the other and lose group commit (measured
  * here: 8 clients inserting one row per transaction, 3,162 commits/s without NOTIFY, 1,483 with
  * it); and a transaction that ran NOTIFY cannot be prepared. Here one round of notifications is
- * sent at a time, one transaction committed without waiting for its flush (nothing is lost if it
- * is: a reader polls at its interval), and whatever is published while a round is being sent goes
+ * sent at a time, each channel's one statement in auto-commit (one round trip, no COMMIT of its
+ * own), committed without waiting for its flush (nothing is lost if it is: a reader polls at its
+ * interval), and whatever is published while a round is being sent goes
  * into the next one. The notifications this sender makes reach this adapter's own
  * {@link WakeUpListener} too, which passes them over: those readers were woken already.
  */
@@ -87,9 +88,8 @@ public final class WakeUpSender implements Work {
                         c = open();
                     }
                     for (String channel : channels) {
-                        backend.wake(c, channel);
+                        backend.wake(c, channel); // in auto-commit: the notifications leave with its commit
                     }
-                    c.commit();
                     outage.succeeded();
                 } catch (SQLException | RuntimeException e) {
                     c = close(c);
@@ -152,7 +152,6 @@ public final class WakeUpSender implements Work {
                 // a lost wake-up costs a poll interval, never a message: no need to wait for its flush
                 st.execute("SET synchronous_commit = off");
             }
-            c.setAutoCommit(false);
             listener.sentBy(c.unwrap(PGConnection.class).getBackendPID());
             current = c;
             return c;
