@@ -63,12 +63,12 @@ class PublishingBranchTest {
                 Xid xid = xid();
                 xa.start(xid, XAResource.TMNOFLAGS);
                 c.publish(channel, "{\"n\": " + n + "}");
-                assertEquals(n, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "not visible before the commit");
+                assertEquals(n, stored(s), "not visible before the commit");
                 xa.end(xid, XAResource.TMSUCCESS);
                 xa.commit(xid, true);
                 int roundTrips = RoundTripCountingSocketFactory.ofThisThread() - before; // count() uses a connection of its own
                 assertEquals(2, roundTrips, "publish " + n + ": the publish (with its BEGIN) and the COMMIT");
-                assertEquals(n + 1, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "committed");
+                assertEquals(n + 1, stored(s), "committed");
             }
         }
     }
@@ -106,7 +106,7 @@ class PublishingBranchTest {
             c.publish(channel, "{\"two\": \"phases\"}");
             xa.end(xid, XAResource.TMSUCCESS);
             assertEquals(XAResource.XA_OK, xa.prepare(xid));
-            assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "prepared, not committed");
+            assertEquals(0, stored(s), "prepared, not committed");
             XAConnection other = TestDatabase.get().xaDataSource().getXAConnection();
             try {
                 Xid[] inDoubt = other.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
@@ -116,9 +116,9 @@ class PublishingBranchTest {
                 other.close();
             }
             xa.commit(xid, false);
-            assertEquals(1, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "committed by the second phase");
+            assertEquals(1, stored(s), "committed by the second phase");
             c.publish(channel, "{\"after\": \"the branch\"}");
-            assertEquals(2, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "the connection is back in auto-commit");
+            assertEquals(2, stored(s), "the connection is back in auto-commit");
         }
     }
 
@@ -138,9 +138,9 @@ class PublishingBranchTest {
             xa.start(xid, XAResource.TMJOIN); // and enlists it again in the same transaction
             c.publish(channel, "{\"n\": 2}");
             xa.end(xid, XAResource.TMSUCCESS);
-            assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()));
+            assertEquals(0, stored(s));
             xa.commit(xid, true);
-            assertEquals(2, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "both publishes, in one commit");
+            assertEquals(2, stored(s), "both publishes, in one commit");
         }
     }
 
@@ -155,9 +155,9 @@ class PublishingBranchTest {
             c.publish(channel, "{\"rolled\": \"back\"}");
             xa.end(xid, XAResource.TMFAIL);
             xa.rollback(xid);
-            assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "nothing stored");
+            assertEquals(0, stored(s), "nothing stored");
             nextHandle().publish(channel, "{\"auto\": \"commit\"}");
-            assertEquals(1, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "the next publish commits on its own");
+            assertEquals(1, stored(s), "the next publish commits on its own");
         }
     }
 
@@ -187,12 +187,17 @@ class PublishingBranchTest {
                         (onePhase ? "a one-phase commit" : "a prepare") + " of a transaction the database rolled back must say so");
                 assertTrue(e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND,
                         "rolled back: " + e.errorCode);
-                assertEquals(0, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "the first publish is not stored either");
+                assertEquals(0, stored(s), "the first publish is not stored either");
                 nextHandle().publish(channel, "{\"auto\": \"commit\"}");
-                assertEquals(1, count("SELECT count(*) FROM pgmq.q_" + s.queueName()), "the connection is usable after");
+                assertEquals(1, stored(s), "the connection is usable after");
                 exec("DELETE FROM pgmq.q_" + s.queueName());
             }
         }
+    }
+
+    /** How many messages the subscription's queue holds (committed, as another session sees them). */
+    private static long stored(Subscription s) throws Exception {
+        return count("SELECT count(*) FROM pgmq.q_" + s.queueName());
     }
 
     private Subscription join(String channel) {

@@ -33,8 +33,8 @@ final class PublishingXAResource extends ForwardingXAResource {
     private final PgmqBusManagedConnection mc;
     /** The branch that runs as the connection's local transaction (started, not yet prepared or completed). */
     private volatile Xid local;
-    /** Whether {@link #local} was ended (so it may be joined again). */
-    private volatile boolean ended;
+    /** The physical connection behind the managed connection's handle, for its transaction state. */
+    private volatile BaseConnection physical;
 
     PublishingXAResource(XAResource delegate, PgmqBusManagedConnection mc) {
         super(delegate);
@@ -63,13 +63,12 @@ final class PublishingXAResource extends ForwardingXAResource {
                     throw xaException(XAException.XAER_RMFAIL, "cannot start the branch", e);
                 }
                 local = xid;
-                ended = false;
             }
             case TMJOIN -> {
-                if (local == null || !local.equals(xid) || !ended) {
+                // called under the branch's lock, so its state cannot change meanwhile
+                if (local == null || !local.equals(xid) || inBranchState(state -> state != Branch.ENDED)) {
                     throw protocol("only the ended branch of this connection can be joined; join " + xid + " refused");
                 }
-                ended = false;
             }
             case TMRESUME -> throw notSupported();
             default -> throw invalid("start", flags);
@@ -87,7 +86,6 @@ final class PublishingXAResource extends ForwardingXAResource {
         if (flags != TMSUCCESS && flags != TMFAIL) {
             throw invalid("end", flags);
         }
-        ended = true;
     }
 
     @Override
@@ -202,7 +200,12 @@ final class PublishingXAResource extends ForwardingXAResource {
 
     private TransactionState transactionState() throws XAException {
         try {
-            return connection().unwrap(BaseConnection.class).getTransactionState();
+            BaseConnection p = physical;
+            if (p == null) {
+                p = connection().unwrap(BaseConnection.class); // through pgjdbc's reflective handle: once
+                physical = p;
+            }
+            return p.getTransactionState();
         } catch (SQLException e) {
             throw xaException(XAException.XAER_RMFAIL, "cannot read the connection's transaction state", e);
         }
