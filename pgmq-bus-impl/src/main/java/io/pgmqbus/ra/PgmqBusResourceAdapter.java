@@ -77,6 +77,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, St
     private Integer archiveRetentionSeconds = 0;
     @ConfigProperty(description = "Seconds between two prunings of the archives, when archiveRetentionSeconds is set.", defaultValue = "3600")
     private Integer archivePruneIntervalSeconds = 3600;
+    @ConfigProperty(description = "Shortest time in milliseconds between two rounds of the NOTIFYs that wake other nodes' readers after this node's publishes: the first publish after a quiet spell is notified at once, a busy node's are gathered for up to this long; 0 = a round after every commit (this node's own readers are always woken at once).", defaultValue = "2")
+    private Integer wakeUpIntervalMillis = 2;
 
     private transient Settings settings;
     private transient PgmqBackend busBackend;
@@ -110,7 +112,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, St
         tracing = io.pgmqbus.ra.tracing.Tracing.detect(LOG);
         inbound = new InboundContext(busBackend, connections, ctx.getWorkManager(), wakeUps, node(),
                 settings.leaseSeconds(), tracing);
-        wakeUpSender = new io.pgmqbus.ra.inbound.WakeUpSender(connections, busBackend, wakeUps);
+        wakeUpSender = new io.pgmqbus.ra.inbound.WakeUpSender(connections, busBackend, wakeUps,
+                settings.wakeUpIntervalMillis());
         try {
             ctx.getWorkManager().scheduleWork(wakeUps);
             ctx.getWorkManager().scheduleWork(wakeUpSender);
@@ -360,6 +363,8 @@ public class PgmqBusResourceAdapter implements ResourceAdapter, Serializable, St
     public void setArchiveRetentionSeconds(Integer archiveRetentionSeconds) { this.archiveRetentionSeconds = archiveRetentionSeconds; }
     public Integer getArchivePruneIntervalSeconds() { return archivePruneIntervalSeconds; }
     public void setArchivePruneIntervalSeconds(Integer archivePruneIntervalSeconds) { this.archivePruneIntervalSeconds = archivePruneIntervalSeconds; }
+    public Integer getWakeUpIntervalMillis() { return wakeUpIntervalMillis; }
+    public void setWakeUpIntervalMillis(Integer wakeUpIntervalMillis) { this.wakeUpIntervalMillis = wakeUpIntervalMillis; }
     public Boolean getDurableAcknowledgements() { return durableAcknowledgements; }
     public void setDurableAcknowledgements(Boolean durableAcknowledgements) { this.durableAcknowledgements = durableAcknowledgements; }
 

@@ -21,7 +21,7 @@ import org.postgresql.xa.PGXADataSource;
  */
 record Settings(String jdbcUrl, String user, String password, String backendName, boolean installSchema,
                 AckMode ackMode, int heartbeatSeconds, int leaseSeconds, boolean durableAcknowledgements,
-                int archiveRetentionSeconds, int archivePruneIntervalSeconds) {
+                int archiveRetentionSeconds, int archivePruneIntervalSeconds, int wakeUpIntervalMillis) {
 
     static final String URL = "PGMQ_BUS_JDBC_URL";
     static final String USER = "PGMQ_BUS_JDBC_USER";
@@ -61,13 +61,17 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         if (pruneInterval <= 0) {
             problems.add("archivePruneIntervalSeconds must be positive, was " + pruneInterval);
         }
+        int wakeUpInterval = ra.getWakeUpIntervalMillis() == null ? 2 : ra.getWakeUpIntervalMillis();
+        if (wakeUpInterval < 0) {
+            problems.add("wakeUpIntervalMillis must be 0 or positive, was " + wakeUpInterval);
+        }
         if (!problems.isEmpty()) {
             throw new ResourceAdapterInternalException("invalid pgmq-bus resource adapter configuration: "
                     + String.join("; ", problems));
         }
         return new Settings(url, or(ra.getUser(), USER), or(ra.getPassword(), PASSWORD), backend,
                 flag(ra.getInstallSchema(), INSTALL), AckMode.valueOf(ack), heartbeat, lease,
-                flag(ra.getDurableAcknowledgements(), DURABLE_ACKS), retention, pruneInterval);
+                flag(ra.getDurableAcknowledgements(), DURABLE_ACKS), retention, pruneInterval, wakeUpInterval);
     }
 
     /** A Boolean property, else its system property or environment variable, else false. */
@@ -144,6 +148,6 @@ record Settings(String jdbcUrl, String user, String password, String backendName
         return "jdbcUrl=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****") + ", user=" + user + ", password=" + (password == null ? "(none)" : "****")
                 + ", backend=" + backendName + ", installSchema=" + installSchema + ", ackMode=" + ackMode
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
-                + ", durableAcknowledgements=" + durableAcknowledgements;
+                + ", durableAcknowledgements=" + durableAcknowledgements + ", wakeUpIntervalMillis=" + wakeUpIntervalMillis;
     }
 }

@@ -4,6 +4,7 @@ package io.pgmqbus.ra;
 import static io.pgmqbus.ra.AdapterFixture.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmqbus.api.BusConnection;
 import io.pgmqbus.ra.backend.AckMode;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,45 @@ class WakeUpTest {
             Await.until(WAIT, "the second message, with no notification and a 600 s poll",
                     () -> mdb.received.size(), n -> n == 2);
         }
+    }
+
+    @Test
+    void aBusyNodeSendsItsWakeUpsAtMostOnceAnIntervalAndTheFirstAfterAQuietSpellAtOnce() throws Exception {
+        long interval = 3_000;
+        String channel = channel("wake_interval");
+        try (AdapterFixture bus = new AdapterFixture("direct", ra -> ra.setWakeUpIntervalMillis((int) interval));
+             Connection db = TestDatabase.get().connect();
+             Connection listener = TestDatabase.get().connect()) {
+            Subscription s = new DirectBackend(AckMode.ARCHIVE).join(db, channel, null, "test", 60);
+            try (Statement st = listener.createStatement()) {
+                st.execute("LISTEN pgmq_bus");
+            }
+            long start = System.nanoTime();
+            bus.publish(channel, "{\"n\": 1}");
+            List<String> first = Await.until(WAIT, "the first publish's wake-up",
+                    () -> wakeUpsOf(listener, s.queueName()), n -> !n.isEmpty());
+            long firstHeard = System.nanoTime();
+            assertEquals(List.of(s.queueName()), first);
+            assertTrue(firstHeard - start < TimeUnit.MILLISECONDS.toNanos(interval),
+                    "the first publish after a quiet spell waited for the interval: "
+                            + TimeUnit.NANOSECONDS.toMillis(firstHeard - start) + " ms");
+
+            bus.publish(channel, "{\"n\": 2}");
+            bus.publish(channel, "{\"n\": 3}");
+            List<String> next = Await.until(WAIT.plusMillis(interval), "the next two publishes' wake-up",
+                    () -> wakeUpsOf(listener, s.queueName()), n -> !n.isEmpty());
+            long nextHeard = System.nanoTime();
+            assertTrue(nextHeard - start >= TimeUnit.MILLISECONDS.toNanos(interval),
+                    "a round of wake-ups came " + TimeUnit.NANOSECONDS.toMillis(nextHeard - start)
+                            + " ms after the first publish, before the interval of " + interval + " ms was over");
+            assertEquals(List.of(s.queueName()), next, "both publishes are woken by one round");
+            assertEquals(List.of(), wakeUpsOf(listener, s.queueName()), "no further round");
+        }
+    }
+
+    /** The payloads of the notifications waiting on {@code listener} that name {@code queue} (others' are dropped). */
+    private static List<String> wakeUpsOf(Connection listener, String queue) throws Exception {
+        return notifications(listener).stream().map(PGNotification::getParameter).filter(queue::equals).toList();
     }
 
     /** The backend process that holds row-exclusive locks on {@code table}: the transaction that wrote to it. */

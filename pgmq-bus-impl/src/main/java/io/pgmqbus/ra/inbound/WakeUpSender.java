@@ -32,6 +32,12 @@ import org.postgresql.PGConnection;
  * interval), and whatever is published while a round is being sent goes
  * into the next one. The notifications this sender makes reach this adapter's own
  * {@link WakeUpListener} too, which passes them over: those readers were woken already.
+ *
+ * <p>Rounds start at most once per {@code minRoundMillis}: the first publish after a quiet spell
+ * is notified at once, and a busy publisher's channels are gathered for up to that long. A round
+ * costs the database a statement and a commit and wakes every node's listening backend and
+ * listener thread, whatever it says; without the interval a node publishing 1,600 messages a
+ * second sent about 1,150 rounds a second, a fifth of the CPU the publishes used in all.
  */
 public final class WakeUpSender implements Work {
     private static final Logger LOG = Logger.getLogger(WakeUpSender.class.getName());
@@ -41,17 +47,29 @@ public final class WakeUpSender implements Work {
     private final ConnectionSource connections;
     private final PgmqBackend backend;
     private final WakeUpListener listener;
+    private final long minRoundNanos;
     private final Outage outage = new Outage(LOG, "pgmq-bus wake-up sender");
     /** Channels published to and not yet notified; guarded by itself. */
     private final Set<String> pending = new LinkedHashSet<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopped;
     private volatile Connection current;
+    /** When the last round started (System.nanoTime); touched by the sending thread only, under {@code pending}. */
+    private long lastRound;
 
-    public WakeUpSender(ConnectionSource connections, PgmqBackend backend, WakeUpListener listener) {
+    /**
+     * @param minRoundMillis the shortest time between the starts of two rounds of notifications
+     *        (0: a round as soon as the previous one is sent)
+     */
+    public WakeUpSender(ConnectionSource connections, PgmqBackend backend, WakeUpListener listener, long minRoundMillis) {
+        if (minRoundMillis < 0) {
+            throw new IllegalArgumentException("minRoundMillis must not be negative, was " + minRoundMillis);
+        }
         this.connections = connections;
         this.backend = backend;
         this.listener = listener;
+        this.minRoundNanos = TimeUnit.MILLISECONDS.toNanos(minRoundMillis);
+        this.lastRound = System.nanoTime() - minRoundNanos;
     }
 
     /**
@@ -123,8 +141,9 @@ public final class WakeUpSender implements Work {
     }
 
     /**
-     * Waits for channels to notify and takes them all; null when stopping, or (when a connection is
-     * open) after {@link #IDLE_CLOSE_MILLIS} with nothing to send.
+     * Waits for channels to notify and, once {@code minRoundMillis} have passed since the last
+     * round started, takes them all; null when stopping, or (when a connection is open) after
+     * {@link #IDLE_CLOSE_MILLIS} with nothing to send.
      */
     private List<String> next(boolean connected) throws InterruptedException {
         synchronized (pending) {
@@ -136,9 +155,15 @@ public final class WakeUpSender implements Work {
                 }
                 pending.wait(connected ? Math.max(1, left) : 0);
             }
+            // what is published until the interval is over goes into this round
+            for (long early = lastRound + minRoundNanos - System.nanoTime(); early > 0 && !stopped;
+                    early = lastRound + minRoundNanos - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(pending, early);
+            }
             if (stopped) {
                 return null;
             }
+            lastRound = System.nanoTime();
             List<String> channels = List.copyOf(pending);
             pending.clear();
             return channels;
