@@ -150,6 +150,7 @@ public final class Run {
                 .add("lost", Math.max(0, published.get() - acknowledged.size()))
                 .add("redelivered", redelivered.get())
                 .add("drainSeconds", lastAcknowledged > firstArrival ? (lastAcknowledged - firstArrival) / 1e9 : 0.0)
+                .add("longestGapMillis", longestGapMillis())
                 .add("latencyMicros", latencies(commitStarted))
                 .add("afterCommitMicros", latencies(commitReturned))
                 .add("publishMicros", micros(publishTimes, publishCount))
@@ -171,6 +172,19 @@ public final class Run {
             }
         });
         return a;
+    }
+
+    /**
+     * The longest time between two consecutive first arrivals (ms): a drain that stalls once shows
+     * it here, where its rate alone cannot tell a stall from a uniformly slow delivery.
+     */
+    private double longestGapMillis() {
+        long[] times = arrivedAt.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        long longest = 0;
+        for (int i = 1; i < times.length; i++) {
+            longest = Math.max(longest, times[i] - times[i - 1]);
+        }
+        return Math.round(longest / 1e4) / 100.0;
     }
 
     private static JsonArrayBuilder micros(long[] nanos, int count) {

@@ -32,7 +32,8 @@ import java.util.Set;
  * {@code bench.warmup} / {@code bench.duration} (s, default 3 / 10), {@code bench.latency.warmup} /
  * {@code bench.latency.duration} (5 / 20), {@code bench.rate} (msg/s of the latency runs, 200),
  * {@code bench.idle} (s, 60), {@code bench.jit} (s of unmeasured load before the first measurement
- * in the server, 60).
+ * in the server, 60), {@code bench.drain.targets} (comma list of the beans to drain, default all) and
+ * {@code bench.drain.repeat} (rounds of them, 1).
  */
 public final class BenchRunner {
     private static final String DATABASE = "pgmq_bench";
@@ -45,13 +46,40 @@ public final class BenchRunner {
 
     /** What to run, and for how long (seconds). */
     record Options(Set<String> scenarios, double warmup, double duration, double latencyWarmup,
-            double latencyDuration, int rate, double idle, double jit) {
+            double latencyDuration, int rate, double idle, double jit, List<Target> drains) {
+        /** The beans the drain scenario drains, in order. */
+        private static final List<Target> DRAINS = List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_FOUR_NOT_TRANSACTED,
+                Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR, Target.JMS_ONE, Target.JMS_FOUR);
+
         static Options fromSystemProperties() {
             return new Options(Set.of(System.getProperty("bench.scenarios", "idle,raw,fanout,latency,throughput,drain")
                     .replace(" ", "").split(",")),
                     seconds("bench.warmup", "3"), seconds("bench.duration", "10"),
                     seconds("bench.latency.warmup", "5"), seconds("bench.latency.duration", "20"),
-                    Integer.getInteger("bench.rate", 200), seconds("bench.idle", "60"), seconds("bench.jit", "60"));
+                    Integer.getInteger("bench.rate", 200), seconds("bench.idle", "60"), seconds("bench.jit", "60"),
+                    drains(System.getProperty("bench.drain.targets"), Integer.getInteger("bench.drain.repeat", 1)));
+        }
+
+        /** {@code names} (comma list of DRAINS' names; null: all), each round {@code repeat} times. */
+        static List<Target> drains(String names, int repeat) {
+            List<Target> chosen = new ArrayList<>();
+            for (String name : names == null ? new String[0] : names.replace(" ", "").split(",")) {
+                Target t = DRAINS.stream().filter(d -> d.name().equalsIgnoreCase(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("bench.drain.targets: '" + name
+                                + "' is not one of " + DRAINS));
+                chosen.add(t);
+            }
+            if (chosen.isEmpty()) {
+                chosen.addAll(DRAINS);
+            }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("bench.drain.repeat must be at least 1, was " + repeat);
+            }
+            List<Target> rounds = new ArrayList<>();
+            for (int i = 0; i < repeat; i++) {
+                rounds.addAll(chosen);
+            }
+            return List.copyOf(rounds);
         }
 
         private static double seconds(String property, String fallback) {
@@ -163,8 +191,7 @@ public final class BenchRunner {
                     rawDrain.put(consumers, r.number("msgs_per_s"));
                     results.add(r);
                 }
-                for (Target t : List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_FOUR_NOT_TRANSACTED,
-                        Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR, Target.JMS_ONE, Target.JMS_FOUR)) {
+                for (Target t : o.drains()) {
                     log("7 drain: " + t + ", " + count + " messages");
                     Result r = loaded(() -> drain(server, t, count));
                     r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / rawDrain.get((int) r.number("consumers")), 2));
@@ -302,7 +329,8 @@ public final class BenchRunner {
                 ? "bus batch listener, " : t == Target.BUS_FOUR_NOT_TRANSACTED ? "bus, not transacted, " : "bus, ")
                 : "JMS, ") + count + " backlog, " + consumers + " session"
                 + (consumers > 1 ? "s" : "")).put("consumers", consumers)
-                .put("msgs_per_s", Result.round(seconds > 0 ? r.getJsonNumber("acknowledged").longValue() / seconds : 0, 1));
+                .put("msgs_per_s", Result.round(seconds > 0 ? r.getJsonNumber("acknowledged").longValue() / seconds : 0, 1))
+                .put("longest_gap_ms", r.getJsonNumber("longestGapMillis").doubleValue());
         return counts(result, r);
     }
 

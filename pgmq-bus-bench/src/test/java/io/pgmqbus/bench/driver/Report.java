@@ -121,7 +121,8 @@ final class Report {
             n.add("after commit returned p50/p99 " + fmt(r.number("after_commit_p50_ms")) + "/"
                     + fmt(r.number("after_commit_p99_ms")) + " ms, publish tx p50 " + fmt(r.number("publish_commit_p50_ms")) + " ms");
         }
-        for (String k : List.of("reads_per_s", "transactions_per_s", "connections_max", "connections_end", "listening_max", "load1")) {
+        for (String k : List.of("longest_gap_ms", "reads_per_s", "transactions_per_s", "connections_max", "connections_end",
+                "listening_max", "load1")) {
             if (r.metrics.containsKey(k)) {
                 n.add(k + " " + r.metrics.get(k));
             }
