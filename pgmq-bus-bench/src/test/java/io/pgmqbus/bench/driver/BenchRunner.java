@@ -60,10 +60,13 @@ public final class BenchRunner {
                     drains(System.getProperty("bench.drain.targets"), Integer.getInteger("bench.drain.repeat", 1)));
         }
 
-        /** {@code names} (comma list of DRAINS' names; null: all), each round {@code repeat} times. */
+        /** {@code names} (comma list of DRAINS' names, any case; null or blank: all), {@code repeat} rounds of them. */
         static List<Target> drains(String names, int repeat) {
             List<Target> chosen = new ArrayList<>();
             for (String name : names == null ? new String[0] : names.replace(" ", "").split(",")) {
+                if (name.isEmpty()) {
+                    continue;
+                }
                 Target t = DRAINS.stream().filter(d -> d.name().equalsIgnoreCase(name)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("bench.drain.targets: '" + name
                                 + "' is not one of " + DRAINS));
