@@ -4,6 +4,7 @@ package io.pgmqbus.bench;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -17,8 +18,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +46,9 @@ public class BenchResource {
 
     @Resource
     private ManagedExecutorService executor;
+
+    @Resource
+    private ManagedThreadFactory threads;
 
     @GET
     @Path("ping")
@@ -84,13 +90,56 @@ public class BenchResource {
      * message, pausing only while {@link Run#MAX_BACKLOG} messages wait unacknowledged (so the beans
      * always have work and the drain at the end stays short). With {@code consumers=false} the
      * driver has stopped the bean's delivery: the publishers never pause, and the answer comes as
-     * soon as they stop (the driver starts delivery and asks for {@code drained}).
+     * soon as they stop (the driver starts delivery and asks for {@code drained}). For an
+     * {@linkplain Target#app() application's own queue} the consumers are polling workers started
+     * here, 1 or 4 as the target says, stopped once the run is drained.
      */
     @POST
     @Path("throughput")
     public JsonObject throughput(@QueryParam("target") Target target, @QueryParam("publishers") int publishers,
             @QueryParam("warmup") double warmup, @QueryParam("duration") double duration,
             @QueryParam("consumers") @DefaultValue("true") boolean consumers) throws Exception {
+        // the workers get threads of their own: the managed executor's few threads are the publishers'
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        if (target != null && target.app()) {
+            AppQueue.reset(target);
+            for (int k = 0; k < (target == Target.APP_ONE ? 1 : 4); k++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                threads.newThread(() -> {
+                    try {
+                        AppQueue.work(target, recorder, stop);
+                        done.complete(null);
+                    } catch (Exception | Error e) {
+                        done.completeExceptionally(e);
+                    }
+                }).start();
+                workers.add(done);
+            }
+        }
+        JsonObject result;
+        try {
+            result = publishAndConsume(target, publishers, warmup, duration, consumers);
+        } catch (Exception | Error e) {
+            stop.set(true);
+            for (Future<Void> worker : workers) {
+                try {
+                    worker.get(30, TimeUnit.SECONDS);
+                } catch (Exception again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        stop.set(true);
+        for (Future<Void> worker : workers) {
+            worker.get(30, TimeUnit.SECONDS); // a worker that failed fails the measurement
+        }
+        return result;
+    }
+
+    private JsonObject publishAndConsume(Target target, int publishers, double warmup, double duration, boolean consumers)
+            throws Exception {
         long start = System.nanoTime();
         Run run = start(target, start, warmup, duration);
         int stride = Math.max(1, publishers);

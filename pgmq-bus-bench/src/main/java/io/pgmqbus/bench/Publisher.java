@@ -18,7 +18,8 @@ import jakarta.transaction.UserTransaction;
 
 /**
  * Publishes one message per JTA transaction, the way an application does: begin, publish through
- * the bus's connection factory (or send through WildFly's pooled JMS factory, persistent), commit.
+ * the bus's connection factory (or send through WildFly's pooled JMS factory, persistent, or call
+ * {@code pgmq.send} on a JTA datasource's connection: {@link AppQueue}), commit.
  * The time just before the commit is recorded: latency is measured from there to onMessage.
  */
 @Stateless
@@ -61,6 +62,8 @@ public class Publisher {
                 try (BusConnection c = bus.getConnection()) {
                     c.publish(target.address(), payload);
                 }
+            } else if (target.app()) {
+                AppQueue.send(target, payload);
             } else {
                 try (JMSContext c = jms.createContext()) {
                     c.createProducer().send(queue(target), payload);

@@ -3,7 +3,9 @@ package io.pgmqbus.bench;
 
 /**
  * Where a measurement publishes, and so which message-driven bean receives: eight bus channels and
- * three JMS queues, each with one bean of the listed configuration.
+ * three JMS queues, each with one bean of the listed configuration; and two PGMQ queues that the
+ * application uses without the bus (published through a JTA datasource, consumed by polling
+ * workers of the benchmark's resource): the like-for-like baseline of the throughput runs.
  */
 public enum Target {
     /** {@link BusNotifyListener}: wake-ups by NOTIFY (the default), 4 sessions. */
@@ -25,7 +27,11 @@ public enum Target {
     /** {@link JmsOneSessionListener}: maxSession 1. */
     JMS_ONE(Destinations.ONE, false),
     /** {@link JmsFourSessionsListener}: maxSession 4. */
-    JMS_FOUR(Destinations.FOUR, false);
+    JMS_FOUR(Destinations.FOUR, false),
+    /** PGMQ queue {@code bench_app_one} without the bus: 1 polling worker. */
+    APP_ONE("bench_app_one", false),
+    /** PGMQ queue {@code bench_app_four} without the bus: 4 polling workers. */
+    APP_FOUR("bench_app_four", false);
 
     private final String address;
     private final boolean bus;
@@ -35,12 +41,22 @@ public enum Target {
         this.bus = bus;
     }
 
-    /** The bus channel, or the JMS queue's JNDI name. */
+    /** The bus channel, the JMS queue's JNDI name, or the PGMQ queue's name. */
     public String address() {
         return address;
     }
 
     public boolean bus() {
         return bus;
+    }
+
+    /** PGMQ used directly by the application, without the bus. */
+    public boolean app() {
+        return this == APP_ONE || this == APP_FOUR;
+    }
+
+    /** Whether the target is JMS (Artemis in WildFly). */
+    public boolean jms() {
+        return !bus && !app();
     }
 }

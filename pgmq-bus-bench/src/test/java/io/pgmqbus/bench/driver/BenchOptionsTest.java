@@ -9,7 +9,7 @@ import io.pgmqbus.bench.Target;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's choice of drains (-Dbench.drain.targets, -Dbench.drain.repeat). */
+/** The benchmark's choice of drains (-Dbench.drain.targets, -Dbench.drain.repeat) and throughput kinds. */
 class BenchOptionsTest {
     @Test
     void drainsTheChosenBeansInRoundsAndEveryBeanByDefault() {
@@ -28,5 +28,15 @@ class BenchOptionsTest {
         assertTrue(e.getMessage().contains("'BUS_FIVE'") && e.getMessage().contains("BUS_BATCH_FOUR"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BenchRunner.Options.drains("BUS_ONE", 0));
         assertTrue(e.getMessage().contains("bench.drain.repeat"), e.getMessage());
+    }
+
+    @Test
+    void throughputKindsComeInTheirOwnOrderTheBaselineFirst() {
+        assertEquals(List.of("app", "batch", "JMS"), BenchRunner.Options.kinds("jms,Batch,APP"),
+                "the application's own PGMQ first: the others are compared with it");
+        assertEquals(List.of("app", "bus", "batch", "JMS"), BenchRunner.Options.kinds(""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchRunner.Options.kinds("bus,raw"));
+        assertTrue(e.getMessage().contains("'raw'") && e.getMessage().contains("batch"), e.getMessage());
     }
 }

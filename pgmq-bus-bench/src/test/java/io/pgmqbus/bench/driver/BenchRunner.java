@@ -32,21 +32,24 @@ import java.util.Set;
  * {@code bench.warmup} / {@code bench.duration} (s, default 3 / 10), {@code bench.latency.warmup} /
  * {@code bench.latency.duration} (5 / 20), {@code bench.rate} (msg/s of the latency runs, 200),
  * {@code bench.idle} (s, 60), {@code bench.jit} (s of unmeasured load before the first measurement
- * in the server, 60), {@code bench.drain.targets} (comma list of the beans to drain, default all) and
- * {@code bench.drain.repeat} (rounds of them, 1).
+ * in the server, 60), {@code bench.drain.targets} (comma list of the beans to drain, default all),
+ * {@code bench.drain.repeat} (rounds of them, 1) and {@code bench.throughput.kinds} (comma list of
+ * app, bus, batch, JMS: what the throughput runs measure besides raw PGMQ, default all).
  */
 public final class BenchRunner {
     private static final String DATABASE = "pgmq_bench";
     private static final String TENANT = "bench_tenant";
     private static final String TENANT_PASSWORD = "bench-tenant";
     private static final int[][] CONFIGS = {{1, 1}, {1, 4}, {4, 1}, {4, 4}};
+    /** Where the application's own PGMQ finds its datasource (the benchmark's AppQueue). */
+    private static final String APP_DATASOURCE = "java:/jdbc/BenchApp";
 
     private BenchRunner() {
     }
 
     /** What to run, and for how long (seconds). */
     record Options(Set<String> scenarios, double warmup, double duration, double latencyWarmup,
-            double latencyDuration, int rate, double idle, double jit, List<Target> drains) {
+            double latencyDuration, int rate, double idle, double jit, List<Target> drains, List<String> kinds) {
         /** The beans the drain scenario drains, in order. */
         private static final List<Target> DRAINS = List.of(Target.BUS_ONE, Target.BUS_FOUR, Target.BUS_FOUR_NOT_TRANSACTED,
                 Target.BUS_BATCH_ONE, Target.BUS_BATCH_FOUR, Target.JMS_ONE, Target.JMS_FOUR);
@@ -57,7 +60,24 @@ public final class BenchRunner {
                     seconds("bench.warmup", "3"), seconds("bench.duration", "10"),
                     seconds("bench.latency.warmup", "5"), seconds("bench.latency.duration", "20"),
                     Integer.getInteger("bench.rate", 200), seconds("bench.idle", "60"), seconds("bench.jit", "60"),
-                    drains(System.getProperty("bench.drain.targets"), Integer.getInteger("bench.drain.repeat", 1)));
+                    drains(System.getProperty("bench.drain.targets"), Integer.getInteger("bench.drain.repeat", 1)),
+                    kinds(System.getProperty("bench.throughput.kinds")));
+        }
+
+        /** What the throughput runs measure besides raw PGMQ, in this order. */
+        private static final List<String> KINDS = List.of("app", "bus", "batch", "JMS");
+
+        /** {@code names} (comma list of KINDS, any case; null or blank: all), in KINDS' order. */
+        static List<String> kinds(String names) {
+            List<String> chosen = new ArrayList<>();
+            for (String name : names == null ? new String[0] : names.replace(" ", "").split(",")) {
+                if (!name.isEmpty()) {
+                    chosen.add(KINDS.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("bench.throughput.kinds: '" + name
+                                    + "' is not one of " + KINDS)));
+                }
+            }
+            return chosen.isEmpty() ? KINDS : KINDS.stream().filter(chosen::contains).toList();
         }
 
         /** {@code names} (comma list of DRAINS' names, any case; null or blank: all), {@code repeat} rounds of them. */
@@ -212,9 +232,14 @@ public final class BenchRunner {
                 results.add(alone);
             }
             if (scenarios.contains("throughput")) {
+                if (o.kinds().contains("app")) {
+                    server.dataSource(driverJar(), APP_DATASOURCE, url);
+                }
                 // raw consumers poll every millisecond when the queue is empty; four of them on two
                 // cores can lower the ceiling, so each result is also compared with the best raw
-                // figure of its producer count
+                // figure of its producer count. The application's own PGMQ (publishers in the same
+                // JTA transactions as the bus's, polling workers in the server) is the like-for-like
+                // baseline: measured first, each bus and JMS result of the configuration is compared with it.
                 Map<Integer, Double> bestRaw = new java.util.HashMap<>();
                 List<Result> measured = new ArrayList<>();
                 for (int[] pc : CONFIGS) {
@@ -222,10 +247,19 @@ public final class BenchRunner {
                     Result ceiling = loaded(() -> raw.pipeline(pc[0], pc[1], warmup, duration));
                     results.add(ceiling);
                     bestRaw.merge(pc[0], ceiling.number("msgs_per_s"), Math::max);
-                    for (String kind : pc[0] == 4 ? List.of("bus", "batch", "JMS") : List.of("bus", "JMS")) {
-                        log("3/6 throughput: " + kind + " " + pc[0] + " x " + pc[1]);
+                    Result app = null;
+                    for (String kind : o.kinds()) {
+                        if (kind.equals("batch") && pc[0] != 4) {
+                            continue;
+                        }
+                        log("3/6/8 throughput: " + kind + " " + pc[0] + " x " + pc[1]);
                         Result r = loaded(() -> throughput(server, kind, pc[0], pc[1], warmup, duration));
                         r.put("ratio_to_raw", Result.round(r.number("msgs_per_s") / ceiling.number("msgs_per_s"), 2));
+                        if (app == null && kind.equals("app")) {
+                            app = r;
+                        } else if (app != null) {
+                            r.put("ratio_to_app", Result.round(r.number("msgs_per_s") / app.number("msgs_per_s"), 2));
+                        }
                         results.add(r);
                         measured.add(r);
                     }
@@ -266,20 +300,25 @@ public final class BenchRunner {
                 .latencies("publish_commit_", longs(r.getJsonArray("publishMicros"))), r);
     }
 
-    /** One throughput measurement; {@code kind} is bus (per-message beans), batch (BusBatchListener) or JMS. */
+    /**
+     * One throughput measurement; {@code kind} is bus (per-message beans), batch (BusBatchListener),
+     * JMS, or app (PGMQ used by the application itself: {@code pgmq.send} on a JTA datasource,
+     * polling workers in the server).
+     */
     private static Result throughput(WildFly server, String kind, int publishers, int sessions, double warmup,
             double duration) throws Exception {
-        boolean bus = !kind.equals("JMS");
         Target target = switch (kind) {
             case "batch" -> sessions == 1 ? Target.BUS_BATCH_ONE : Target.BUS_BATCH_FOUR;
             case "bus" -> sessions == 1 ? Target.BUS_ONE : Target.BUS_FOUR;
+            case "app" -> sessions == 1 ? Target.APP_ONE : Target.APP_FOUR;
             default -> sessions == 1 ? Target.JMS_ONE : Target.JMS_FOUR;
         };
         JsonObject r = server.post("throughput?target=" + target + "&publishers=" + publishers + "&warmup=" + warmup
                 + "&duration=" + duration);
         double seconds = r.getJsonNumber("windowSeconds").doubleValue();
-        Result result = new Result(bus ? "3 throughput" : "6 JMS thrput", (kind.equals("batch") ? "bus batch listener, "
-                : bus ? "bus, " : "JMS, ") + publishers
+        Result result = new Result(target.bus() ? "3 throughput" : target.app() ? "8 app PGMQ" : "6 JMS thrput",
+                (kind.equals("batch") ? "bus batch listener, " : target.bus() ? "bus, "
+                        : target.app() ? "PGMQ in the app (JTA datasource), " : "JMS, ") + publishers
                 + " publisher" + (publishers > 1 ? "s" : "") + " x " + sessions + " session" + (sessions > 1 ? "s" : ""))
                 .put("producers", publishers).put("consumers", sessions)
                 .put("msgs_per_s", Result.round(r.getJsonNumber("acknowledgedInWindow").longValue() / seconds, 1))
@@ -335,6 +374,11 @@ public final class BenchRunner {
                 .put("msgs_per_s", Result.round(seconds > 0 ? r.getJsonNumber("acknowledged").longValue() / seconds : 0, 1))
                 .put("longest_gap_ms", r.getJsonNumber("longestGapMillis").doubleValue());
         return counts(result, r);
+    }
+
+    /** The PostgreSQL driver's jar on this JVM's class path, which the server deploys for the application's datasource. */
+    private static Path driverJar() throws java.net.URISyntaxException {
+        return Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     private static Result counts(Result result, JsonObject r) {

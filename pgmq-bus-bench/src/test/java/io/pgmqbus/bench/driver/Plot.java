@@ -17,8 +17,9 @@ import java.util.function.IntFunction;
 import javax.imageio.ImageIO;
 
 /**
- * plot.png: the latency distributions (CDF, log scale), throughput per configuration (raw PGMQ, bus,
- * JMS) and the cost of a publish by number of subscribers, drawn with Java2D (headless).
+ * plot.png: the latency distributions (CDF, log scale), throughput per configuration (raw PGMQ, PGMQ
+ * in the application, bus, JMS) and the cost of a publish by number of subscribers, drawn with
+ * Java2D (headless).
  */
 final class Plot {
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
@@ -102,7 +103,8 @@ final class Plot {
         text(x0 + W / 2.0, y0 - 12, "Throughput, msgs/s acknowledged (publishers x sessions)", 0, 13);
         frame(x0, y0);
         List<String> groups = List.of("1 x 1", "1 x 4", "4 x 1", "4 x 4");
-        String[] series = {"raw PGMQ", "bus", "JMS"};
+        String[] series = {"raw PGMQ", "PGMQ in the application", "bus", "JMS"};
+        int[] color = {4, 1, 0, 2};
         double[][] v = new double[groups.size()][series.length];
         double max = 1;
         for (int i = 0; i < groups.size(); i++) {
@@ -111,9 +113,9 @@ final class Plot {
                 max = Double.isNaN(v[i][k]) ? max : Math.max(max, v[i][k]);
             }
         }
-        bars(x0, y0, v, niceCeiling(max), groups, k -> COLORS[k == 0 ? 4 : k == 1 ? 0 : 2]);
+        bars(x0, y0, v, niceCeiling(max), groups, k -> COLORS[color[k]]);
         for (int k = 0; k < series.length; k++) {
-            legend(x0 + 10, y0 + 18 + 16 * k, COLORS[k == 0 ? 4 : k == 1 ? 0 : 2], series[k]);
+            legend(x0 + 10, y0 + 18 + 16 * k, COLORS[color[k]], series[k]);
         }
     }
 
@@ -122,6 +124,7 @@ final class Plot {
         for (Result r : results) {
             boolean match = switch (series) {
                 case "raw PGMQ" -> r.scenario.startsWith("1") && r.metrics.containsKey("consumers");
+                case "PGMQ in the application" -> r.scenario.startsWith("8");
                 case "bus" -> r.scenario.startsWith("3");
                 default -> r.scenario.startsWith("6") && r.metrics.containsKey("consumers");
             };

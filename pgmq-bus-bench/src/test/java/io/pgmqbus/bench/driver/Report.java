@@ -114,6 +114,9 @@ final class Report {
                 n.add(k + " " + (long) r.number(k));
             }
         }
+        if (r.metrics.containsKey("ratio_to_app")) {
+            n.add("ratio to PGMQ in the app " + fmt(r.number("ratio_to_app")));
+        }
         if (r.metrics.containsKey("ratio_to_best_raw")) {
             n.add("ratio to the best raw of " + (long) r.number("producers") + " producer(s) " + fmt(r.number("ratio_to_best_raw")));
         }

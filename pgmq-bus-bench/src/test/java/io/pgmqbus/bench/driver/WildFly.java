@@ -65,8 +65,10 @@ final class WildFly implements AutoCloseable {
         deleteTree(home.resolve("standalone/data/tx-object-store"));
         Path log = home.resolve("standalone/log/bench-console.log");
         Files.createDirectories(log.getParent());
+        // the configuration file is left as unpacked: what a run adds (the application's datasource)
+        // lives until the server stops, and the next run starts from the same configuration
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
-                "-c", "standalone-full.xml", "-Djboss.socket.binding.port-offset=" + offset));
+                "--read-only-server-config=standalone-full.xml", "-Djboss.socket.binding.port-offset=" + offset));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         return new WildFly(home, offset, List.copyOf(command), log);
     }
@@ -160,6 +162,32 @@ final class WildFly implements AutoCloseable {
         if (!"ok".equals(pong)) {
             throw new IllegalStateException("the benchmark application answered '" + pong + "' to ping");
         }
+    }
+
+    /**
+     * Deploys the PostgreSQL driver {@code driverJar} (WildFly registers it as a JDBC driver) and
+     * binds a datasource of WildFly's pool to {@code jndiName}: local transactions, enlisted in JTA
+     * (what an application uses to call PGMQ without the bus).
+     */
+    void dataSource(Path driverJar, String jndiName, String url) throws IOException, InterruptedException {
+        Path deployments = home.resolve("standalone/deployments");
+        String jar = "postgresql.jar";
+        Path deployed = deployments.resolve(jar + ".deployed");
+        if (!Files.exists(deployed)) {
+            Path staged = Files.createTempFile("postgresql", ".jar");
+            Files.copy(driverJar, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, deployments.resolve(jar), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!Files.exists(deployed)) {
+                if (Files.exists(deployments.resolve(jar + ".failed")) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the PostgreSQL driver did not deploy; see " + log);
+                }
+                Thread.sleep(200);
+            }
+        }
+        String name = jndiName.substring(jndiName.lastIndexOf('/') + 1);
+        cli(List.of("data-source add --name=" + name + " --jndi-name=" + jndiName + " --driver-name=" + jar
+                + " --connection-url=" + url + " --min-pool-size=0 --max-pool-size=20"));
     }
 
     private static void add(ZipOutputStream zip, String name, Path file) throws IOException {
