@@ -104,7 +104,7 @@ public class BenchResource {
         AtomicBoolean stop = new AtomicBoolean();
         if (target != null && target.app()) {
             AppQueue.reset(target);
-            for (int k = 0; k < (target == Target.APP_ONE ? 1 : 4); k++) {
+            for (int k = 0; consumers && k < (target == Target.APP_ONE ? 1 : 4); k++) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 threads.newThread(() -> {
                     try {

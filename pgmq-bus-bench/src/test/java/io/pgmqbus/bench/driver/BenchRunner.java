@@ -224,17 +224,27 @@ public final class BenchRunner {
             if (publishOnly) {
                 // what the publishers alone reach, with no bean delivering: the most any run with
                 // four of them can acknowledge on this machine (compared with raw sends of 4 clients)
+                Result app = null;
+                if (o.kinds().contains("app")) {
+                    server.dataSource(driverJar(), APP_DATASOURCE, url);
+                    log("8 publish only: PGMQ in the app, 4 publishers, no worker");
+                    app = loaded(() -> appPublishOnly(server, 4, warmup, duration));
+                    if (rawSends.containsKey(4)) {
+                        app.put("ratio_to_raw", Result.round(app.number("msgs_per_s") / rawSends.get(4), 2));
+                    }
+                    results.add(app);
+                }
                 log("3 publish only: bus, 4 publishers, delivery stopped");
                 Result alone = loaded(() -> publishOnly(server, 4, warmup, duration));
                 if (rawSends.containsKey(4)) {
                     alone.put("ratio_to_raw", Result.round(alone.number("msgs_per_s") / rawSends.get(4), 2));
                 }
+                if (app != null) {
+                    alone.put("ratio_to_app", Result.round(alone.number("msgs_per_s") / app.number("msgs_per_s"), 2));
+                }
                 results.add(alone);
             }
             if (scenarios.contains("throughput")) {
-                if (o.kinds().contains("app")) {
-                    server.dataSource(driverJar(), APP_DATASOURCE, url);
-                }
                 // raw consumers poll every millisecond when the queue is empty; four of them on two
                 // cores can lower the ceiling, so each result is also compared with the best raw
                 // figure of its producer count. The application's own PGMQ (publishers in the same
@@ -347,6 +357,22 @@ public final class BenchRunner {
                 .put("producers", publishers)
                 .put("msgs_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1))
                 .latencies("publish_", longs(r.getJsonArray("publishMicros"))), drained);
+    }
+
+    /**
+     * {@code publishers} publishers of the application's own PGMQ (one JTA transaction per message,
+     * as the bus's), with no worker reading: what they reach alone. Their queue is emptied by the
+     * next measurement of that target.
+     */
+    private static Result appPublishOnly(WildFly server, int publishers, double warmup, double duration) throws Exception {
+        JsonObject r = server.post("throughput?target=" + Target.APP_FOUR + "&publishers=" + publishers + "&warmup=" + warmup
+                + "&duration=" + duration + "&consumers=false");
+        double seconds = r.getJsonNumber("windowSeconds").doubleValue();
+        return new Result("8 publish only", "PGMQ in the app, " + publishers + " publishers, no worker")
+                .put("producers", publishers)
+                .put("msgs_per_s", Result.round(r.getJsonNumber("publishedInWindow").longValue() / seconds, 1))
+                .put("failed_publishes", r.getJsonNumber("failedPublishes").longValue())
+                .latencies("publish_", longs(r.getJsonArray("publishMicros")));
     }
 
     /** The bean of {@code t}, stopped while {@code count} messages are published, then drains them. */
