@@ -22,9 +22,9 @@ import javax.sql.DataSource;
  * The driver defines the datasource (WildFly's pool, local transactions enlisted in JTA) before
  * it measures these targets; nothing else in the application needs it.
  */
-final class AppQueue {
+public final class AppQueue {
     /** Where the driver binds the datasource. */
-    static final String DATASOURCE = "java:/jdbc/BenchApp";
+    public static final String DATASOURCE = "java:/jdbc/BenchApp";
 
     private static volatile DataSource dataSource;
 

@@ -121,21 +121,30 @@ public class BenchResource {
         try {
             result = publishAndConsume(target, publishers, warmup, duration, consumers);
         } catch (Exception | Error e) {
-            stop.set(true);
-            for (Future<Void> worker : workers) {
-                try {
-                    worker.get(30, TimeUnit.SECONDS);
-                } catch (Exception again) {
-                    e.addSuppressed(again);
-                }
-            }
+            stopWorkers(stop, workers, e);
             throw e;
         }
+        stopWorkers(stop, workers, null);
+        return result;
+    }
+
+    /**
+     * Stops the workers and waits for them; a worker that failed fails the measurement, or is
+     * added to {@code failure} when the measurement failed already.
+     */
+    private static void stopWorkers(AtomicBoolean stop, List<CompletableFuture<Void>> workers, Throwable failure)
+            throws Exception {
         stop.set(true);
         for (Future<Void> worker : workers) {
-            worker.get(30, TimeUnit.SECONDS); // a worker that failed fails the measurement
+            try {
+                worker.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
         }
-        return result;
     }
 
     private JsonObject publishAndConsume(Target target, int publishers, double warmup, double duration, boolean consumers)

@@ -54,9 +54,4 @@ public enum Target {
     public boolean app() {
         return this == APP_ONE || this == APP_FOUR;
     }
-
-    /** Whether the target is JMS (Artemis in WildFly). */
-    public boolean jms() {
-        return !bus && !app();
-    }
 }

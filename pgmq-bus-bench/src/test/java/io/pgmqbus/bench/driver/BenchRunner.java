@@ -41,8 +41,6 @@ public final class BenchRunner {
     private static final String TENANT = "bench_tenant";
     private static final String TENANT_PASSWORD = "bench-tenant";
     private static final int[][] CONFIGS = {{1, 1}, {1, 4}, {4, 1}, {4, 4}};
-    /** Where the application's own PGMQ finds its datasource (the benchmark's AppQueue). */
-    private static final String APP_DATASOURCE = "java:/jdbc/BenchApp";
 
     private BenchRunner() {
     }
@@ -69,32 +67,13 @@ public final class BenchRunner {
 
         /** {@code names} (comma list of KINDS, any case; null or blank: all), in KINDS' order. */
         static List<String> kinds(String names) {
-            List<String> chosen = new ArrayList<>();
-            for (String name : names == null ? new String[0] : names.replace(" ", "").split(",")) {
-                if (!name.isEmpty()) {
-                    chosen.add(KINDS.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
-                            .orElseThrow(() -> new IllegalArgumentException("bench.throughput.kinds: '" + name
-                                    + "' is not one of " + KINDS)));
-                }
-            }
-            return chosen.isEmpty() ? KINDS : KINDS.stream().filter(chosen::contains).toList();
+            List<String> chosen = chosen("bench.throughput.kinds", names, KINDS, k -> k);
+            return KINDS.stream().filter(chosen::contains).toList();
         }
 
         /** {@code names} (comma list of DRAINS' names, any case; null or blank: all), {@code repeat} rounds of them. */
         static List<Target> drains(String names, int repeat) {
-            List<Target> chosen = new ArrayList<>();
-            for (String name : names == null ? new String[0] : names.replace(" ", "").split(",")) {
-                if (name.isEmpty()) {
-                    continue;
-                }
-                Target t = DRAINS.stream().filter(d -> d.name().equalsIgnoreCase(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("bench.drain.targets: '" + name
-                                + "' is not one of " + DRAINS));
-                chosen.add(t);
-            }
-            if (chosen.isEmpty()) {
-                chosen.addAll(DRAINS);
-            }
+            List<Target> chosen = chosen("bench.drain.targets", names, DRAINS, Target::name);
             if (repeat < 1) {
                 throw new IllegalArgumentException("bench.drain.repeat must be at least 1, was " + repeat);
             }
@@ -103,6 +82,24 @@ public final class BenchRunner {
                 rounds.addAll(chosen);
             }
             return List.copyOf(rounds);
+        }
+
+        /**
+         * The members of {@code all} that {@code names} lists (comma list of their names, any case),
+         * in its order; all of them when it is null or blank; an unknown name is an error naming
+         * {@code property} and the choices.
+         */
+        private static <T> List<T> chosen(String property, String names, List<T> all,
+                java.util.function.Function<T, String> name) {
+            List<T> chosen = new ArrayList<>();
+            for (String given : names == null ? new String[0] : names.replace(" ", "").split(",")) {
+                if (!given.isEmpty()) {
+                    chosen.add(all.stream().filter(t -> name.apply(t).equalsIgnoreCase(given)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException(property + ": '" + given
+                                    + "' is not one of " + all)));
+                }
+            }
+            return chosen.isEmpty() ? all : chosen;
         }
 
         private static double seconds(String property, String fallback) {
@@ -226,7 +223,7 @@ public final class BenchRunner {
                 // four of them can acknowledge on this machine (compared with raw sends of 4 clients)
                 Result app = null;
                 if (o.kinds().contains("app")) {
-                    server.dataSource(driverJar(), APP_DATASOURCE, url);
+                    server.dataSource(driverJar(), io.pgmqbus.bench.AppQueue.DATASOURCE, url);
                     log("8 publish only: PGMQ in the app, 4 publishers, no worker");
                     app = loaded(() -> appPublishOnly(server, 4, warmup, duration));
                     if (rawSends.containsKey(4)) {
